@@ -1,0 +1,322 @@
+// The fold the runtime calls once per consumed batch of one Kafka partition: readings in offset order →
+// twins evolved, anomalies detected, stale data judged on the partition's stream time → events out.
+// Pure: no I/O, no clock; the same state and records (and configs) give the same result, however the
+// runtime cuts the partition into batches (apart from TWIN_UPDATED, which is one per machine per batch).
+import type { SensorReading } from '../readings/reading.js';
+import {
+  advanceStaleData,
+  compileMachineTypeConfig,
+  isStale,
+  judgeReading,
+  rebuildStaleIndex,
+  resolveConfig,
+  watchForStaleData,
+  type CompiledConfig,
+  type ConfigLookup,
+  type EventSink,
+} from '../threshold-detection/index.js';
+import {
+  classifyReading,
+  createTwin,
+  evolveInPlace,
+  resolveTwinOptions,
+  type Twin,
+  type TwinOptions,
+} from '../twin-state/index.js';
+import {
+  abandonChange,
+  addMachine,
+  beginChange,
+  checkout,
+  commitChange,
+  saveForUndo,
+  type MachineEntry,
+  type PartitionState,
+  type PartitionStore,
+} from './partition-state.js';
+import { summarizeTwin, type TwinEvent, type TwinUpdatedEvent } from './twin-event.js';
+
+export interface ReadingRecord {
+  /** Kafka offset of the reading in this partition; increasing within and across batches. */
+  readonly offset: number;
+  readonly reading: SensorReading;
+}
+
+/**
+ * A reading the fold did not apply. `late` ones go to the dead-letter topic with reason `late`;
+ * `duplicate` ones are only counted (a redelivery is normal Kafka behaviour, not bad input).
+ */
+export interface RejectedReading {
+  readonly offset: number;
+  readonly reason: 'late' | 'duplicate';
+  /** One line for the dead letter's error header / logs. */
+  readonly detail: string;
+}
+
+export interface BatchCounts {
+  readonly readings: number;
+  readonly applied: number;
+  readonly appliedOutOfOrder: number;
+  readonly duplicates: number;
+  readonly late: number;
+  readonly newMachines: number;
+  readonly machinesTouched: number;
+}
+
+export interface BatchResult {
+  readonly state: PartitionState;
+  /** Ordered by (sourceOffset, index). */
+  readonly events: TwinEvent[];
+  readonly rejected: RejectedReading[];
+  readonly counts: BatchCounts;
+}
+
+export type FoldOptions = Partial<TwinOptions>;
+
+/**
+ * Folds one batch of one partition. `state` is not changed (it stays usable to fold the batch again if
+ * its outputs could not be committed); the result's state is the new version. `configs` gives each
+ * reading's machine type config (validated when loaded), DEFAULT_MACHINE_TYPE_CONFIG when it has none;
+ * a config whose version changed since the last batch takes effect now.
+ */
+export function processBatch(
+  state: PartitionState,
+  records: ReadonlyArray<ReadingRecord>,
+  configs: ConfigLookup,
+  options: FoldOptions = {},
+): BatchResult {
+  const { graceMs, statsTimeConstantMs } = resolveTwinOptions(options);
+  checkOffsets(state, records);
+  const store = checkout(state);
+  if (records.length === 0) {
+    return { state, events: [], rejected: [], counts: countsOf(0, 0, 0, 0, 0, 0, 0) };
+  }
+  const undo = beginChange(state);
+  try {
+    const configFor = prepareConfigs(store, configs);
+    const heap = store.staleIndex;
+    const machines = store.machines;
+    const batch = store.batchSeq;
+    const events: TwinEvent[] = [];
+    const rejected: RejectedReading[] = [];
+    const touched: MachineEntry[] = [];
+    const sink: EventSink = { sourceOffset: 0, nextIndex: 0, events };
+    const beforeStaleOpen = (entry: MachineEntry) => saveForUndo(store, undo, entry);
+    let streamTime = state.streamTime;
+    let applied = 0;
+    let outOfOrder = 0;
+    let duplicates = 0;
+    let late = 0;
+    let created = 0;
+
+    for (let i = 0; i < records.length; i++) {
+      const { offset, reading } = records[i]!;
+      sink.sourceOffset = offset;
+      sink.nextIndex = 0;
+      const t = reading.timestamp;
+      const advanced = streamTime === null || t > streamTime;
+      if (advanced) streamTime = t;
+      let entry = machines.get(reading.machineId);
+
+      if (entry === undefined) {
+        const config = configFor(reading.machineType);
+        entry = addMachine(store, undo, createTwin(reading));
+        pushStatusChanged(events, sink, reading, undefined);
+        entry.detection = judgeReading(null, entry.twin, reading, config, streamTime!, sink);
+        watchForStaleData(heap, entry, config);
+        applied++;
+        created++;
+      } else {
+        saveForUndo(store, undo, entry);
+        const twin = entry.twin;
+        const outcome = classifyReading(twin, reading, graceMs);
+        if (outcome === 'applied') {
+          const config = configFor(reading.machineType);
+          if (reading.status !== twin.status) pushStatusChanged(events, sink, reading, twin);
+          const wasStale = entry.detection !== null && isStale(entry.detection);
+          const typeChanged = reading.machineType !== twin.machineType;
+          entry.detection = judgeReading(entry.detection, twin, reading, config, streamTime!, sink);
+          evolveInPlace(twin, reading, outcome, statsTimeConstantMs);
+          // Back from stale, or under another type's timeout: watched (again) from its new deadline.
+          if ((wasStale && !isStale(entry.detection)) || typeChanged) watchForStaleData(heap, entry, config);
+          applied++;
+        } else {
+          if (outcome === 'duplicate') {
+            rejected.push({ offset, reason: 'duplicate', detail: duplicateDetail(twin, reading) });
+            duplicates++;
+          } else if (outcome === 'late') {
+            rejected.push({ offset, reason: 'late', detail: lateDetail(twin, reading, graceMs) });
+            late++;
+          } else {
+            outOfOrder++;
+          }
+          evolveInPlace(twin, reading, outcome, statsTimeConstantMs);
+        }
+      }
+
+      if (advanced) advanceStaleData(heap, streamTime!, configFor, sink, beforeStaleOpen);
+      entry.lastOffset = offset;
+      entry.eventsAtOffset = sink.nextIndex;
+      if (entry.touchedIn !== batch) {
+        entry.touchedIn = batch;
+        touched.push(entry);
+      }
+    }
+
+    const merged = withTwinUpdates(events, touched);
+    const last = records[records.length - 1]!;
+    const lastEntry = machines.get(last.reading.machineId)!;
+    const next = commitChange(store, undo, streamTime, last.offset, lastEntry.eventsAtOffset + 1);
+    return {
+      state: next,
+      events: merged,
+      rejected,
+      counts: countsOf(records.length, applied, outOfOrder, duplicates, late, created, touched.length),
+    };
+  } catch (error) {
+    abandonChange(store, undo);
+    throw error;
+  }
+}
+
+export interface AdvanceResult {
+  readonly state: PartitionState;
+  readonly events: TwinEvent[];
+}
+
+/**
+ * Moves stream time forward without a reading (e.g. from a watermark the runtime derives from its other
+ * partitions, so an idle partition still notices silent machines) and opens STALE_DATA where due. Events
+ * carry the last folded offset (-1 before any) and continue its index numbering. A time at or before the
+ * current stream time changes nothing.
+ */
+export function advanceStreamTime(
+  state: PartitionState,
+  streamTime: number,
+  configs: ConfigLookup,
+): AdvanceResult {
+  const store = checkout(state);
+  if (state.streamTime !== null && streamTime <= state.streamTime) return { state, events: [] };
+  const undo = beginChange(state);
+  try {
+    const configFor = prepareConfigs(store, configs);
+    const events: TwinEvent[] = [];
+    const sink: EventSink = {
+      sourceOffset: state.lastOffset ?? -1,
+      nextIndex: state.eventsAtLastOffset,
+      events,
+    };
+    advanceStaleData(store.staleIndex, streamTime, configFor, sink, (entry: MachineEntry) =>
+      saveForUndo(store, undo, entry),
+    );
+    const next = commitChange(store, undo, streamTime, state.lastOffset, sink.nextIndex);
+    return { state: next, events };
+  } catch (error) {
+    abandonChange(store, undo);
+    throw error;
+  }
+}
+
+// Configs are looked up once per type per batch; a changed version is compiled and, since stale-data
+// timeouts may have changed with it, the stale-data index is rebuilt (rare: a config change).
+function prepareConfigs(
+  store: PartitionStore,
+  lookup: ConfigLookup,
+): (machineType: string) => CompiledConfig {
+  const compiled = store.compiled;
+  for (const [type, current] of compiled) {
+    const config = resolveConfig(lookup, type);
+    // The version is the config's identity: same type and version, same rules.
+    if (config.machineType === current.configType && config.version === current.version) continue;
+    compiled.set(type, compileMachineTypeConfig(config));
+    store.staleIndexDirty = true;
+  }
+  const configFor = (machineType: string): CompiledConfig => {
+    let config = compiled.get(machineType);
+    if (config === undefined) {
+      config = compileMachineTypeConfig(resolveConfig(lookup, machineType));
+      compiled.set(machineType, config);
+    }
+    return config;
+  };
+  if (store.staleIndexDirty) {
+    rebuildStaleIndex(store.staleIndex, store.machines.values(), configFor);
+    store.staleIndexDirty = false;
+  }
+  return configFor;
+}
+
+function pushStatusChanged(
+  events: TwinEvent[],
+  sink: EventSink,
+  reading: SensorReading,
+  before: Twin | undefined,
+) {
+  events.push({
+    type: 'STATUS_CHANGED',
+    sourceOffset: sink.sourceOffset,
+    index: sink.nextIndex++,
+    machineId: reading.machineId,
+    machineType: reading.machineType,
+    eventTime: reading.timestamp,
+    from: before ? before.status : null,
+    to: reading.status,
+    previousDurationMs: before ? reading.timestamp - before.statusSince : null,
+    reading,
+  });
+}
+
+// One TWIN_UPDATED per touched machine, placed after the other events of its last reading's offset.
+function withTwinUpdates(events: TwinEvent[], touched: MachineEntry[]): TwinEvent[] {
+  touched.sort((a, b) => a.lastOffset - b.lastOffset);
+  const merged: TwinEvent[] = [];
+  let e = 0;
+  for (const entry of touched) {
+    while (e < events.length && events[e]!.sourceOffset <= entry.lastOffset) merged.push(events[e++]!);
+    const update: TwinUpdatedEvent = {
+      type: 'TWIN_UPDATED',
+      sourceOffset: entry.lastOffset,
+      index: entry.eventsAtOffset,
+      machineId: entry.twin.machineId,
+      machineType: entry.twin.machineType,
+      eventTime: entry.twin.lastEventTime,
+      twin: summarizeTwin(entry.twin),
+    };
+    merged.push(update);
+  }
+  while (e < events.length) merged.push(events[e++]!);
+  return merged;
+}
+
+function checkOffsets(state: PartitionState, records: ReadonlyArray<ReadingRecord>): void {
+  let previous = state.lastOffset ?? -1;
+  for (const { offset } of records) {
+    if (!Number.isSafeInteger(offset) || offset <= previous) {
+      throw new RangeError(
+        `offsets must increase across the partition's batches: ${offset} after ${previous} (replayed or unordered records would duplicate event ids)`,
+      );
+    }
+    previous = offset;
+  }
+}
+
+function duplicateDetail(twin: Twin, reading: SensorReading): string {
+  return `seq ${reading.seq} of machine ${reading.machineId} already seen (highest seq ${twin.seq.high})`;
+}
+
+function lateDetail(twin: Twin, reading: SensorReading, graceMs: number): string {
+  const behind = twin.lastEventTime - reading.timestamp;
+  return `event time ${reading.timestamp} is ${behind} ms behind machine ${reading.machineId}'s last event time ${twin.lastEventTime} (grace ${graceMs} ms)`;
+}
+
+function countsOf(
+  readings: number,
+  applied: number,
+  appliedOutOfOrder: number,
+  duplicates: number,
+  late: number,
+  newMachines: number,
+  machinesTouched: number,
+): BatchCounts {
+  return { readings, applied, appliedOutOfOrder, duplicates, late, newMachines, machinesTouched };
+}

@@ -1,0 +1,28 @@
+// Performance windows: event-time tumbling windows of readings per machine, their sums, and the OEE-style
+// metrics of performance_metrics computed from them (base window, hourly and daily roll-ups).
+export {
+  DEFAULT_WINDOW_OPTIONS,
+  aggregateReadings,
+  emptyWindowPosition,
+  resolveWindowOptions,
+  type AggregateCounts,
+  type AggregateInput,
+  type AggregateOutput,
+  type MachineWindowPosition,
+  type WindowOptions,
+} from './aggregate-readings.js';
+export {
+  DAY_MS,
+  HOUR_MS,
+  ROLL_UP_MS,
+  baseResolution,
+  emptySums,
+  mergeSums,
+  rollUpStart,
+  windowMetrics,
+  windowStartOf,
+  type RollUpResolution,
+  type WindowMetrics,
+  type WindowSums,
+  type WindowTotals,
+} from './window-metrics.js';

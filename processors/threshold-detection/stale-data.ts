@@ -1,0 +1,144 @@
+// Stale data on stream time: a machine is stale when its lastEventTime + staleAfterMs < stream time.
+// Checked on every stream-time advance, so it must cost next to nothing: machines sit in a min-heap by
+// deadline, and an advance only looks at the heap's top. Keys are allowed to be early (a machine's
+// deadline only moves later as readings arrive); an early entry is re-keyed when it surfaces. The heap is
+// an index, rebuilt from the twins after a restore or a config change, never part of the snapshot.
+import type { Twin } from '../twin-state/index.js';
+import type { EventSink } from './anomaly-event.js';
+import type { CompiledConfig } from './compile-config.js';
+import { isStale, openStaleData, type MachineDetection } from './detection.js';
+
+/** A machine as stale-data detection sees it; the fold's own entry type extends it. */
+export interface StaleCandidate {
+  readonly twin: Twin;
+  detection: MachineDetection | null;
+}
+
+/** Binary min-heap of machines by deadline (parallel arrays: no object per entry). */
+export class DeadlineHeap<T> {
+  private readonly keys: number[] = [];
+  private readonly items: T[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** The smallest deadline, or +Infinity when empty. */
+  peekKey(): number {
+    return this.keys.length > 0 ? this.keys[0]! : Infinity;
+  }
+
+  push(key: number, item: T): void {
+    const keys = this.keys;
+    const items = this.items;
+    let i = keys.length;
+    keys.push(key);
+    items.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent]! <= key) break;
+      keys[i] = keys[parent]!;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    keys[i] = key;
+    items[i] = item;
+  }
+
+  /** Removes and returns the item with the smallest deadline. */
+  pop(): T {
+    const keys = this.keys;
+    const items = this.items;
+    const top = items[0]!;
+    const lastKey = keys.pop()!;
+    const lastItem = items.pop()!;
+    const n = keys.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= n) break;
+        const right = left + 1;
+        const child = right < n && keys[right]! < keys[left]! ? right : left;
+        if (keys[child]! >= lastKey) break;
+        keys[i] = keys[child]!;
+        items[i] = items[child]!;
+        i = child;
+      }
+      keys[i] = lastKey;
+      items[i] = lastItem;
+    }
+    return top;
+  }
+
+  clear(): void {
+    this.keys.length = 0;
+    this.items.length = 0;
+  }
+}
+
+/** Puts a machine that is not stale into the index, if its config watches for stale data. */
+export function watchForStaleData<E extends StaleCandidate>(
+  heap: DeadlineHeap<E>,
+  entry: E,
+  config: CompiledConfig,
+): void {
+  if (config.staleAfterMs !== null) heap.push(entry.twin.lastEventTime + config.staleAfterMs, entry);
+}
+
+/** Rebuilds the index from scratch: every machine not already stale whose config watches for it. */
+export function rebuildStaleIndex<E extends StaleCandidate>(
+  heap: DeadlineHeap<E>,
+  entries: Iterable<E>,
+  configFor: (machineType: string) => CompiledConfig,
+): void {
+  heap.clear();
+  for (const entry of entries) {
+    if (!isStale(entry.detection)) watchForStaleData(heap, entry, configFor(entry.twin.machineType));
+  }
+}
+
+/**
+ * Opens STALE_DATA for every machine that became stale at `streamTime`, once each; a machine's next
+ * fresh reading clears it (judgeReading). Machines going stale together are opened in (deadline,
+ * machine id) order, so the events don't depend on the heap's history (e.g. before or after a restore).
+ * `beforeOpen` lets the caller save a machine's state before its detection changes.
+ */
+export function advanceStaleData<E extends StaleCandidate>(
+  heap: DeadlineHeap<E>,
+  streamTime: number,
+  configFor: (machineType: string) => CompiledConfig,
+  sink: EventSink,
+  beforeOpen?: (entry: E) => void,
+): void {
+  if (!(heap.peekKey() < streamTime)) return; // the per-reading cost: one comparison
+  const due: Array<{ entry: E; deadline: number; config: CompiledConfig }> = [];
+  while (heap.peekKey() < streamTime) {
+    const entry = heap.pop();
+    if (isStale(entry.detection)) continue; // watched again once it clears
+    const config = configFor(entry.twin.machineType);
+    if (config.staleAfterMs === null) continue; // watched again if a config version turns it on
+    const deadline = entry.twin.lastEventTime + config.staleAfterMs;
+    if (deadline < streamTime) due.push({ entry, deadline, config });
+    else heap.push(deadline, entry);
+  }
+  if (due.length > 1) {
+    due.sort((a, b) => a.deadline - b.deadline || compareIds(a.entry.twin.machineId, b.entry.twin.machineId));
+  }
+  for (const { entry, config } of due) {
+    if (isStale(entry.detection)) continue; // a machine that changed type can sit in the heap twice
+    beforeOpen?.(entry);
+    entry.detection = openStaleData(
+      entry.detection,
+      entry.twin,
+      config,
+      config.staleAfterMs!,
+      streamTime,
+      sink,
+    );
+  }
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

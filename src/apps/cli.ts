@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// `twin`: the one entry point for every Twinstream process and job. Each subcommand lives in its own module
+// under src/apps/ and is loaded only when called, so `twin --help` starts fast and loads no native client.
+import { Command } from 'commander';
+import { oneLine } from '../errors.js';
+import type { RawSimulateOptions } from '../simulator/simulate-options.js';
+
+const program = new Command()
+  .name('twin')
+  .description(
+    'Twinstream: event-sourced digital twins of industrial equipment. ' +
+      'Configuration comes from environment variables (see the README); every command reads the same set.',
+  )
+  .showHelpAfterError('(run "twin --help" for the list of commands)');
+
+program
+  .command('processor')
+  .description(
+    "Run the twin processor: consume sensor readings from Kafka, keep each machine's twin state, detect " +
+      'anomalies and write them to PostgreSQL. Serves /healthz, /readyz and /metrics on HTTP_PORT.',
+  )
+  .action(async () => {
+    const { runProcessor } = await import('./processor.js');
+    return runProcessor();
+  });
+
+program
+  .command('projector')
+  .description(
+    'Run the projection worker: materialize alerts (with their lifecycle), performance_metrics and the current ' +
+      'twin of every machine into the analytics database from twin.events and sensor.readings, exactly once. ' +
+      'Serves /healthz, /readyz and /metrics on HTTP_PORT.',
+  )
+  .option('--rebuild', 'empty the read models and replay both topics from their first offset, then go on')
+  .action(async (options: { rebuild?: boolean }) => {
+    const { runProjector } = await import('./projector.js');
+    return runProjector({ rebuild: options.rebuild === true });
+  });
+
+program
+  .command('api')
+  .description(
+    'Serve the query API (machines, twin state, anomalies, metrics, alerts and their actions, machine-type ' +
+      'configurations) as JSON on API_PORT, with its OpenAPI document at /openapi.json. ' +
+      'Serves /healthz, /readyz and /metrics on HTTP_PORT.',
+  )
+  .action(async () => {
+    const { runApi } = await import('./api.js');
+    return runApi();
+  });
+
+program
+  .command('migrate')
+  .description(
+    'Apply the database migrations to the twin database (TWIN_DATABASE_URL) and the analytics database ' +
+      '(ANALYTICS_DATABASE_URL). Safe to run again: applied migrations are skipped.',
+  )
+  .action(async () => {
+    const { runMigrate } = await import('./migrate.js');
+    return runMigrate();
+  });
+
+program
+  .command('simulate')
+  .description(
+    'Simulate the edge gateways of a fleet (CNC mills, pumps, compressors, conveyors): produce realistic sensor ' +
+      'readings to Kafka keyed by machine id, with injected faults (overheating, vibration spikes, bearing ' +
+      'wear, stuck sensors, dropouts). Live by default, event time following the clock; --count sends a ' +
+      'backfill as fast as possible. The same --seed gives the same readings.',
+  )
+  .option('--machines <n>', 'number of machines in the fleet', '200')
+  .option('--rate <n>', 'readings per second, the whole fleet together', '1000')
+  .option('--duration <seconds>', 'how long to run; 0 runs until Ctrl-C', '60')
+  .option('--format <format>', 'value encoding: avro (single-object) or json', 'avro')
+  .option('--schema-version <n>', 'Avro writer schema version: 1 or 2', '2')
+  .option('--seed <n>', 'seed for machines, readings and faults', '42')
+  .option('--fault-fraction <share>', 'share of machines that get a fault, 0..1', '0.05')
+  .option('--ground-truth <file>', 'write the injected faults to this JSON file')
+  .option('--topic <name>', 'topic to produce to (default: TOPIC_READINGS, sensor.readings)')
+  .option('--start <time>', 'event time of the first reading, ISO-8601 with zone (default: now)')
+  .option('--fast', 'send rate × duration readings as fast as possible, with synthetic event times')
+  .option('--count <n>', 'send this many readings as fast as possible (implies --fast)')
+  .action(async (options: RawSimulateOptions) => {
+    const { runSimulate } = await import('./simulate.js');
+    return runSimulate(options);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // One clear line and a non-zero exit, never a stack-trace flood.
+  process.stderr.write(`twin ${program.args[0] ?? ''}: ${oneLine(error)}\n`.replace(' :', ':'));
+  process.exit(1);
+}

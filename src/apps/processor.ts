@@ -1,0 +1,115 @@
+// `twin processor`: consumes sensor.readings in a consumer group and runs the twin pipeline for the partitions
+// it owns. Scale out by running more processes with the same PROCESSOR_GROUP_ID (up to the partition count).
+import { loadConfig } from '../config.js';
+import { oneLine } from '../errors.js';
+import { createPool } from '../db/pool.js';
+import { startOpsServer } from '../http/ops-server.js';
+import { createBatchConsumer } from '../kafka/batch-consumer.js';
+import { createReliableProducer } from '../kafka/producer.js';
+import { createLogger } from '../logger.js';
+import { createMetricsRegistry } from '../metrics.js';
+import { startMachineConfigSource } from '../runtime/machine-configs.js';
+import { checkDatabase, checkKafka } from '../runtime/preflight.js';
+import { createProcessorMetrics } from '../runtime/processor-metrics.js';
+import { runService } from '../runtime/service.js';
+import { TwinPipeline } from '../runtime/twin-pipeline.js';
+
+export async function runProcessor(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ name: 'twin-processor', level: config.logLevel });
+  const registry = createMetricsRegistry('processor');
+  const metrics = createProcessorMetrics(registry);
+  const twinPool = createPool(config.databases.twinUrl, {
+    max: config.databases.poolSize,
+    applicationName: 'twin-processor',
+  });
+  const analyticsPool = createPool(config.databases.analyticsUrl, {
+    max: config.databases.poolSize,
+    applicationName: 'twin-processor',
+  });
+  const ping = (pool: typeof twinPool) => async () => {
+    await pool.query('SELECT 1');
+  };
+  const ops = await startOpsServer({
+    host: config.http.host,
+    port: config.http.port,
+    registry,
+    readinessChecks: { twinDatabase: ping(twinPool), analyticsDatabase: ping(analyticsPool) },
+  });
+  const budget = config.startupTimeoutMs;
+  // Exit and let the supervisor restart us: a fresh start re-claims its partitions from PostgreSQL.
+  const exitFatally = (message: string, error: unknown): never => {
+    logger.fatal({ err: error }, message);
+    process.stderr.write(`twin processor: ${message}\n`);
+    process.exit(1);
+  };
+  const closePools = async () => {
+    await Promise.allSettled([twinPool.end(), analyticsPool.end()]);
+  };
+
+  try {
+    process.exitCode = await runService({
+      name: 'twin processor',
+      logger,
+      ops,
+      startupTimeoutMs: budget,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      async start() {
+        await Promise.all([
+          checkKafka(config.kafka, budget),
+          checkDatabase('twin', config.databases.twinUrl, budget),
+          checkDatabase('analytics', config.databases.analyticsUrl, budget),
+        ]);
+        const configs = await startMachineConfigSource(twinPool, config.processor.configRefreshMs, logger);
+        const producer = createReliableProducer(config.kafka, logger.child({ component: 'producer' }));
+        await producer.connect();
+        const p = config.processor;
+        const pipeline = new TwinPipeline({
+          logger,
+          metrics,
+          twinPool,
+          analyticsPool,
+          producer,
+          consumerGroup: p.groupId,
+          topics: config.topics,
+          configs: configs.lookup,
+          fold: { graceMs: p.lateGraceMs },
+          maxMessageBytes: p.maxMessageBytes,
+          maxFutureSkewMs: p.maxFutureSkewMs,
+          snapshotEveryReadings: p.snapshotEveryReadings,
+          snapshotEveryMs: p.snapshotEveryMs,
+          now: Date.now,
+          onFenced: (error) => exitFatally(error.message, error),
+          onCommitted: (partition, nextOffset) => {
+            consumer.commit(partition, nextOffset).catch((error: unknown) => {
+              logger.warn({ err: error, partition }, 'recording the group position failed (harmless)');
+            });
+          },
+        });
+        const consumer = createBatchConsumer({
+          kafka: config.kafka,
+          logger: logger.child({ component: 'consumer' }),
+          groupId: p.groupId,
+          topic: config.topics.readings,
+          maxBatchSize: p.batchSize,
+          concurrency: p.concurrency,
+          handlers: pipeline,
+          onFatal: (error) => exitFatally(`cannot take or release partitions: ${oneLine(error)}`, error),
+        });
+        await consumer.start();
+        return {
+          async stop() {
+            // Stop fetching, let in-flight batches commit, snapshot so a restart replays nothing, leave the group.
+            await consumer.pause();
+            await pipeline.snapshotAll();
+            await consumer.stop();
+            configs.stop();
+            await producer.disconnect();
+          },
+        };
+      },
+    });
+  } finally {
+    await closePools();
+  }
+}

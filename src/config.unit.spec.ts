@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, EMBEDDED_POSTGRES_PORT, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('given an empty environment, uses the local stack defaults', () => {
+    const config = loadConfig({});
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.topics).toEqual({
+      readings: 'sensor.readings',
+      twinEvents: 'twin.events',
+      deadLetter: 'sensor.readings.dlq',
+      partitions: 6,
+    });
+    expect(config.databases.twinUrl).toBe(`postgres://postgres@127.0.0.1:${EMBEDDED_POSTGRES_PORT}/twin`);
+    expect(config.databases.embedded).toBe(true);
+    expect(Object.isFrozen(config.kafka)).toBe(true);
+  });
+
+  it('given a broker list and database URLs, parses them', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: 'kafka-0.kafka:9092, kafka-1.kafka:9092',
+      TWIN_DATABASE_URL: 'postgresql://twin:pw@db:5432/twin',
+      TOPIC_PARTITIONS: '12',
+    });
+    expect(config.kafka.brokers).toEqual(['kafka-0.kafka:9092', 'kafka-1.kafka:9092']);
+    expect(config.topics.partitions).toBe(12);
+    expect(config.databases.embedded).toBe(false);
+  });
+
+  it.each([
+    ['KAFKA_BROKERS', 'localhost', /KAFKA_BROKERS: expected a comma-separated list of host:port/],
+    ['TWIN_DATABASE_URL', 'mysql://db/twin', /TWIN_DATABASE_URL: expected postgres:\/\//],
+    ['HTTP_PORT', '70000', /HTTP_PORT: /],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: /],
+    ['TOPIC_PARTITIONS', '0', /TOPIC_PARTITIONS: /],
+  ])('given %s=%s, fails with one line naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('given SASL without credentials, says what is missing', () => {
+    expect(() => loadConfig({ KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' })).toThrow(
+      /needs KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD/,
+    );
+  });
+
+  it('given SASL settings, passes them through', () => {
+    const config = loadConfig({
+      KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'twin',
+      KAFKA_SASL_PASSWORD: 'secret',
+    });
+    expect(config.kafka.sasl).toEqual({ mechanism: 'SCRAM-SHA-512', username: 'twin', password: 'secret' });
+  });
+});

@@ -1,0 +1,262 @@
+// The performance-window writes against a real, migrated analytics database of its own.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  emptySums,
+  mergeSums,
+  windowMetrics,
+  type MachineWindowPosition,
+  type WindowSums,
+} from '../../../processors/performance-windows/index.js';
+import { emptySeqWindow, markSeq } from '../../../processors/twin-state/seq-window.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../../test/support/postgres.js';
+import { migrateDatabases } from '../migrate.js';
+import { inTransaction } from '../transaction.js';
+import {
+  addAnomalyCounts,
+  addWindowSums,
+  loadWindowPositions,
+  refreshPerformanceMetrics,
+  saveWindowPositions,
+} from './performance-windows.js';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+/** 2025-03-09T22:58:00Z: two minutes before an hour ends, so the test spans two hours and two days. */
+const T = Date.UTC(2025, 2, 9, 22, 58);
+
+let twin: ScratchDatabase;
+let analytics: ScratchDatabase;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  twin = await createScratchDatabase('perf_twin_it');
+  analytics = await createScratchDatabase('perf_analytics_it');
+  await migrateDatabases({ twinUrl: twin.url, analyticsUrl: analytics.url });
+  pool = new pg.Pool({ connectionString: analytics.url, max: 2 });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await Promise.allSettled([twin?.drop(), analytics?.drop()]);
+});
+
+const sums = (machineId: string, windowStart: number, overrides: Partial<WindowSums>): WindowSums => ({
+  ...emptySums(machineId, windowStart, MINUTE),
+  ...overrides,
+});
+
+interface MetricsRow {
+  machine_id: string;
+  resolution: string;
+  window_start: number;
+  calculation_time: number;
+  average_load: string | null;
+  average_temperature: string | null;
+  average_vibration: string | null;
+  uptime_percentage: string | null;
+  efficiency_rating: string | null;
+  anomaly_count: number;
+  ml_model_version: string | null;
+}
+
+async function metricsRows(): Promise<MetricsRow[]> {
+  const result = await pool.query<MetricsRow>(
+    `SELECT machine_id, resolution, (extract(epoch from window_start) * 1000)::float8 AS window_start,
+            (extract(epoch from calculation_time) * 1000)::float8 AS calculation_time, average_load,
+            average_temperature, average_vibration, uptime_percentage, efficiency_rating, anomaly_count,
+            ml_model_version
+       FROM performance_metrics
+      ORDER BY machine_id COLLATE "C", resolution COLLATE "C", calculation_time`,
+  );
+  return result.rows;
+}
+
+/** A metrics row as numeric(5,2) text comes back: what windowMetrics says, to two decimals. */
+function expectedRow(machineId: string, resolution: string, start: number, end: number, of: WindowSums) {
+  const metrics = windowMetrics(of);
+  const text = (value: number | null) => (value === null ? null : value.toFixed(2));
+  return {
+    machine_id: machineId,
+    resolution,
+    window_start: start,
+    calculation_time: end,
+    average_load: text(metrics.averageLoad),
+    average_temperature: text(metrics.averageTemperature),
+    average_vibration: text(metrics.averageVibration),
+    uptime_percentage: text(metrics.uptimePercentage),
+    efficiency_rating: text(metrics.efficiencyRating),
+    anomaly_count: metrics.anomalyCount,
+    ml_model_version: null,
+  };
+}
+
+describe('performance windows repository', () => {
+  it('given sums from two batches and anomaly counts, when refreshed, then base, hourly and daily metrics come from the merged sums, and a second refresh changes nothing', async () => {
+    // Batch 1: minute 22:58 and 22:59 of press-1, 23:00 of press-2.
+    const batch1 = [
+      sums('press-1', T, {
+        readings: 10,
+        sumLoad: 700,
+        sumTemperature: 551.5,
+        sumVibration: 21.25,
+        plannedReadings: 10,
+        runningReadings: 8,
+        sumLoadRunning: 640,
+        goodCount: 40,
+        rejectCount: 2,
+      }),
+      sums('press-1', T + MINUTE, {
+        readings: 6,
+        sumLoad: 120,
+        sumTemperature: 300,
+        sumVibration: 6,
+        plannedReadings: 2,
+        runningReadings: 1,
+        sumLoadRunning: 95,
+        goodCount: 3,
+      }),
+      sums('press-2', T + 2 * MINUTE, {
+        readings: 3,
+        sumLoad: 330,
+        sumTemperature: 3 * 71.3,
+        sumVibration: 9.9,
+        plannedReadings: 3,
+        runningReadings: 3,
+        sumLoadRunning: 330,
+      }),
+    ];
+    // Batch 2: more of 22:59 (the same window, added to) and 00:00 of the next day.
+    const batch2 = [
+      sums('press-1', T + MINUTE, {
+        readings: 4,
+        sumLoad: 260,
+        sumTemperature: 222,
+        sumVibration: 9,
+        plannedReadings: 4,
+        runningReadings: 4,
+        sumLoadRunning: 260,
+        goodCount: 17,
+        rejectCount: 1,
+      }),
+      sums('press-1', T + 62 * MINUTE, {
+        readings: 5,
+        sumLoad: 250,
+        sumTemperature: 250,
+        sumVibration: 5,
+        plannedReadings: 5,
+        runningReadings: 5,
+        sumLoadRunning: 250,
+      }),
+    ];
+    const anomalies = [
+      { machineId: 'press-1', windowStart: T + MINUTE, windowMs: MINUTE, count: 2 },
+      // A window with anomalies and no reading.
+      { machineId: 'press-2', windowStart: T, windowMs: MINUTE, count: 1 },
+    ];
+    const touched = [...batch1, ...batch2, ...anomalies].map(({ machineId, windowStart }) => ({
+      machineId,
+      windowStart,
+    }));
+
+    await inTransaction(pool, async (client) => {
+      await addWindowSums(client, batch1);
+      await refreshPerformanceMetrics(client, batch1, MINUTE);
+    });
+    await inTransaction(pool, async (client) => {
+      await addWindowSums(client, batch2);
+      await addAnomalyCounts(client, anomalies);
+      await refreshPerformanceMetrics(client, touched, MINUTE);
+    });
+
+    const [a0, a1a] = batch1;
+    const [a1b, a62] = batch2;
+    const b2 = batch1[2]!;
+    const a1 = mergeSums(mergeSums(a1a!, a1b!), sums('press-1', T + MINUTE, { anomalyCount: 2 }));
+    const b0 = sums('press-2', T, { anomalyCount: 1 });
+    const day1 = Date.UTC(2025, 2, 9);
+    const day2 = Date.UTC(2025, 2, 10);
+    const total = (windows: WindowSums[]) =>
+      windows.reduce((all, w) => mergeSums(all, { ...w, windowStart: all.windowStart }));
+    const hour22 = T - 58 * MINUTE;
+    const hour23 = T + 2 * MINUTE;
+    const hour00 = T + 62 * MINUTE;
+    const rows = await metricsRows();
+    expect(rows).toEqual([
+      expectedRow('press-1', 'P1D', day1, day2, total([a0!, a1])),
+      expectedRow('press-1', 'P1D', day2, day2 + 24 * HOUR, a62!),
+      expectedRow('press-1', 'PT1H', hour22, hour23, total([a0!, a1])),
+      expectedRow('press-1', 'PT1H', hour00, hour00 + HOUR, a62!),
+      expectedRow('press-1', 'PT1M', T, T + MINUTE, a0!),
+      expectedRow('press-1', 'PT1M', T + MINUTE, T + 2 * MINUTE, a1),
+      expectedRow('press-1', 'PT1M', hour00, hour00 + MINUTE, a62!),
+      expectedRow('press-2', 'P1D', day1, day2, total([b0, b2])),
+      expectedRow('press-2', 'PT1H', hour22, hour23, b0),
+      expectedRow('press-2', 'PT1H', hour23, hour00, b2),
+      expectedRow('press-2', 'PT1M', T, T + MINUTE, b0),
+      expectedRow('press-2', 'PT1M', hour23, hour23 + MINUTE, b2),
+    ]);
+    // The roll-up adds sums: 13 running of 16 planned, not the mean of 80 % and 83.33 %.
+    expect(rows[2]?.uptime_percentage).toBe('81.25');
+    expect(rows[8]).toMatchObject({ average_load: null, anomaly_count: 1 });
+
+    const before = await pool.query<{ id: number; xmin: string }>(
+      'SELECT id, xmin::text FROM performance_metrics ORDER BY id',
+    );
+    await inTransaction(pool, (client) => refreshPerformanceMetrics(client, touched, MINUTE));
+    const after = await pool.query<{ id: number; xmin: string }>(
+      'SELECT id, xmin::text FROM performance_metrics ORDER BY id',
+    );
+    expect(await metricsRows()).toEqual(rows);
+    // Same rows, none rewritten.
+    expect(after.rows).toEqual(before.rows);
+  });
+
+  it('given a one-hour base window, when refreshed, then the base rows are the hourly rows', async () => {
+    const start = Date.UTC(2025, 5, 1, 4);
+    const window = { ...emptySums('mill-9', start, HOUR), readings: 2, sumLoad: 100, plannedReadings: 2 };
+    await inTransaction(pool, async (client) => {
+      await addWindowSums(client, [window]);
+      await refreshPerformanceMetrics(client, [window, window], HOUR);
+    });
+    const rows = (await metricsRows()).filter((row) => row.machine_id === 'mill-9');
+    expect(rows.map((row) => row.resolution)).toEqual(['P1D', 'PT1H']);
+  });
+
+  it('given positions saved, when loaded, then they round-trip, and the row keeps the columns of other writers', async () => {
+    const seq = emptySeqWindow();
+    for (const n of [5, 8, 39, 40]) markSeq(seq, n);
+    const positions = new Map<string, MachineWindowPosition>([
+      ['lathe-1', { seq, countersTime: T + 1, lastGood: 123_456_789, lastReject: 0 }],
+      ['lathe-2', { seq: emptySeqWindow(), countersTime: null, lastGood: null, lastReject: null }],
+    ]);
+    await pool.query(
+      `INSERT INTO projector_positions (machine_id, event_source_offset, event_index, action_id)
+       VALUES ('lathe-1', 77, 3, 9)`,
+    );
+    await inTransaction(pool, (client) => saveWindowPositions(client, positions));
+    const loaded = await inTransaction(pool, (client) =>
+      loadWindowPositions(client, ['lathe-1', 'lathe-2', 'lathe-3']),
+    );
+    expect(loaded).toEqual(positions);
+    expect(seq.recent).toBeGreaterThan(2 ** 31); // unsigned 32-bit values survive the round trip
+
+    const next = new Map([['lathe-1', { ...positions.get('lathe-1')!, lastReject: 4 }]]);
+    await inTransaction(pool, (client) => saveWindowPositions(client, next));
+    const row = await pool.query<Record<string, unknown>>(
+      `SELECT event_source_offset::int, event_index, action_id::int, last_reject::int
+         FROM projector_positions WHERE machine_id = 'lathe-1'`,
+    );
+    expect(row.rows).toEqual([{ event_source_offset: 77, event_index: 3, action_id: 9, last_reject: 4 }]);
+  });
+
+  it('given no rows to write, when called, then nothing is sent', async () => {
+    await inTransaction(pool, async (client) => {
+      await addWindowSums(client, []);
+      await addAnomalyCounts(client, []);
+      await saveWindowPositions(client, new Map());
+      await refreshPerformanceMetrics(client, [], MINUTE);
+      expect((await loadWindowPositions(client, [])).size).toBe(0);
+    });
+  });
+});

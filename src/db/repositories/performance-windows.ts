@@ -1,0 +1,277 @@
+// The projector's writes for performance metrics, inside its batch transaction: per-window sums (added, so a
+// batch's partial sums accumulate), the per-machine window positions, and performance_metrics rows recomputed
+// from the sums for each touched base window, its hour and its UTC day. One statement per step, whatever the
+// batch size (UNNEST arrays).
+import type { PoolClient } from 'pg';
+import {
+  DAY_MS,
+  HOUR_MS,
+  baseResolution,
+  emptySums,
+  mergeSums,
+  rollUpStart,
+  windowMetrics,
+  type MachineWindowPosition,
+  type WindowSums,
+  type WindowTotals,
+} from '../../../processors/performance-windows/index.js';
+import { NO_SEQ, emptySeqWindow } from '../../../processors/twin-state/seq-window.js';
+import { utcTimestamp } from '../sql-time.js';
+
+const numberOrNull = (value: string | number | null): number | null =>
+  value === null ? null : Number(value);
+
+export interface AnomalyWindowCount {
+  readonly machineId: string;
+  readonly windowStart: number;
+  readonly windowMs: number;
+  readonly count: number;
+}
+
+export interface TouchedWindow {
+  readonly machineId: string;
+  readonly windowStart: number;
+}
+
+/** The window positions of those machines that have a projector_positions row. */
+export async function loadWindowPositions(
+  client: PoolClient,
+  machineIds: readonly string[],
+): Promise<Map<string, MachineWindowPosition>> {
+  const positions = new Map<string, MachineWindowPosition>();
+  if (machineIds.length === 0) return positions;
+  const result = await client.query<{
+    machine_id: string;
+    seq_high: number | null;
+    seq_recent: number | null;
+    seq_older: number | null;
+    counters_time: string | null;
+    last_good: string | null;
+    last_reject: string | null;
+  }>(
+    `SELECT machine_id, seq_high, seq_recent, seq_older, counters_time, last_good, last_reject
+       FROM projector_positions WHERE machine_id = ANY($1::text[])`,
+    [[...new Set(machineIds)]],
+  );
+  for (const row of result.rows) {
+    const seq =
+      row.seq_high === null
+        ? emptySeqWindow()
+        : { high: row.seq_high, recent: row.seq_recent ?? 0, older: row.seq_older ?? 0 };
+    positions.set(row.machine_id, {
+      seq,
+      countersTime: numberOrNull(row.counters_time),
+      lastGood: numberOrNull(row.last_good),
+      lastReject: numberOrNull(row.last_reject),
+    });
+  }
+  return positions;
+}
+
+/** Upserts the positions; only the window columns, the row's other columns belong to another writer. */
+export async function saveWindowPositions(
+  client: PoolClient,
+  positions: ReadonlyMap<string, MachineWindowPosition>,
+): Promise<void> {
+  if (positions.size === 0) return;
+  // Sorted, so concurrent transactions lock rows in one order.
+  const entries = [...positions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const noSeq = (position: MachineWindowPosition) => position.seq.high === NO_SEQ;
+  await client.query(
+    `INSERT INTO projector_positions
+       (machine_id, seq_high, seq_recent, seq_older, counters_time, last_good, last_reject)
+     SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::bigint[], $6::bigint[],
+                          $7::bigint[])
+     ON CONFLICT (machine_id) DO UPDATE SET
+       seq_high = EXCLUDED.seq_high, seq_recent = EXCLUDED.seq_recent, seq_older = EXCLUDED.seq_older,
+       counters_time = EXCLUDED.counters_time, last_good = EXCLUDED.last_good,
+       last_reject = EXCLUDED.last_reject`,
+    [
+      entries.map(([machineId]) => machineId),
+      entries.map(([, p]) => (noSeq(p) ? null : p.seq.high)),
+      entries.map(([, p]) => (noSeq(p) ? null : p.seq.recent)),
+      entries.map(([, p]) => (noSeq(p) ? null : p.seq.older)),
+      entries.map(([, p]) => p.countersTime),
+      entries.map(([, p]) => p.lastGood),
+      entries.map(([, p]) => p.lastReject),
+    ],
+  );
+}
+
+const windowKey = (machineId: string, windowStart: number) => `${machineId}\u0000${windowStart}`;
+
+function byMachineAndStart(a: TouchedWindow, b: TouchedWindow): number {
+  if (a.machineId !== b.machineId) return a.machineId < b.machineId ? -1 : 1;
+  return a.windowStart - b.windowStart;
+}
+
+/** One row per window (an upsert may touch a row only once per statement), in lock order. */
+function mergeByWindow(sums: readonly WindowSums[]): WindowSums[] {
+  const merged = new Map<string, WindowSums>();
+  for (const item of sums) {
+    const key = windowKey(item.machineId, item.windowStart);
+    const earlier = merged.get(key);
+    merged.set(key, earlier === undefined ? item : mergeSums(earlier, item));
+  }
+  return [...merged.values()].sort(byMachineAndStart);
+}
+
+/** Adds partial sums to their windows, creating the rows that don't exist yet. */
+export async function addWindowSums(client: PoolClient, sums: readonly WindowSums[]): Promise<void> {
+  const rows = mergeByWindow(sums);
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO performance_windows
+       (machine_id, window_start, window_ms, readings, sum_load, sum_temperature, sum_vibration,
+        planned_readings, running_readings, sum_load_running, good_count, reject_count, anomaly_count,
+        updated_at)
+     SELECT m, ${utcTimestamp('s')}, w, r, sl, st, sv, pr, rr, slr, g, rj, a, CURRENT_TIMESTAMP
+       FROM unnest($1::text[], $2::float8[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::float8[],
+                   $8::int[], $9::int[], $10::float8[], $11::bigint[], $12::bigint[], $13::int[])
+         AS x(m, s, w, r, sl, st, sv, pr, rr, slr, g, rj, a)
+     ON CONFLICT (machine_id, window_start) DO UPDATE SET
+       readings = performance_windows.readings + EXCLUDED.readings,
+       sum_load = performance_windows.sum_load + EXCLUDED.sum_load,
+       sum_temperature = performance_windows.sum_temperature + EXCLUDED.sum_temperature,
+       sum_vibration = performance_windows.sum_vibration + EXCLUDED.sum_vibration,
+       planned_readings = performance_windows.planned_readings + EXCLUDED.planned_readings,
+       running_readings = performance_windows.running_readings + EXCLUDED.running_readings,
+       sum_load_running = performance_windows.sum_load_running + EXCLUDED.sum_load_running,
+       good_count = performance_windows.good_count + EXCLUDED.good_count,
+       reject_count = performance_windows.reject_count + EXCLUDED.reject_count,
+       anomaly_count = performance_windows.anomaly_count + EXCLUDED.anomaly_count,
+       updated_at = CURRENT_TIMESTAMP`,
+    [
+      rows.map((row) => row.machineId),
+      rows.map((row) => row.windowStart),
+      rows.map((row) => row.windowMs),
+      rows.map((row) => row.readings),
+      rows.map((row) => row.sumLoad),
+      rows.map((row) => row.sumTemperature),
+      rows.map((row) => row.sumVibration),
+      rows.map((row) => row.plannedReadings),
+      rows.map((row) => row.runningReadings),
+      rows.map((row) => row.sumLoadRunning),
+      rows.map((row) => row.goodCount),
+      rows.map((row) => row.rejectCount),
+      rows.map((row) => row.anomalyCount),
+    ],
+  );
+}
+
+/** Adds anomaly counts to their windows; a window with no reading yet gets a row of zero sums. */
+export async function addAnomalyCounts(
+  client: PoolClient,
+  counts: readonly AnomalyWindowCount[],
+): Promise<void> {
+  await addWindowSums(
+    client,
+    counts.map((count) => ({
+      ...emptySums(count.machineId, count.windowStart, count.windowMs),
+      anomalyCount: count.count,
+    })),
+  );
+}
+
+interface MetricsKey {
+  machineId: string;
+  resolution: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Recomputes the performance_metrics rows of the touched base windows, of their hours and of their UTC days,
+ * from the sums in performance_windows (roll-ups add sums; they never average averages). Rows whose values
+ * did not change are left alone. With a one-hour base window, the base rows are the hourly ones.
+ */
+export async function refreshPerformanceMetrics(
+  client: PoolClient,
+  touched: readonly TouchedWindow[],
+  windowMs: number,
+): Promise<void> {
+  const keys = new Map<string, MetricsKey>();
+  const add = (machineId: string, resolution: string, start: number, lengthMs: number) => {
+    keys.set(`${machineId}\u0000${resolution}\u0000${start}`, {
+      machineId,
+      resolution,
+      start,
+      end: start + lengthMs,
+    });
+  };
+  const base = baseResolution(windowMs);
+  for (const { machineId, windowStart } of touched) {
+    if (windowMs !== HOUR_MS) add(machineId, base, windowStart, windowMs);
+    add(machineId, 'PT1H', rollUpStart(windowStart, 'PT1H'), HOUR_MS);
+    add(machineId, 'P1D', rollUpStart(windowStart, 'P1D'), DAY_MS);
+  }
+  if (keys.size === 0) return;
+  const wanted = [...keys.values()];
+
+  const totals = await client.query<
+    { machine_id: string; resolution: string; start_ms: number; end_ms: number } & Record<
+      keyof WindowTotals,
+      number
+    >
+  >(
+    `SELECT k.machine_id, k.resolution, k.start_ms, k.end_ms,
+            sum(w.readings)::float8 AS "readings", sum(w.sum_load) AS "sumLoad",
+            sum(w.sum_temperature) AS "sumTemperature", sum(w.sum_vibration) AS "sumVibration",
+            sum(w.planned_readings)::float8 AS "plannedReadings",
+            sum(w.running_readings)::float8 AS "runningReadings", sum(w.sum_load_running) AS "sumLoadRunning",
+            sum(w.good_count)::float8 AS "goodCount", sum(w.reject_count)::float8 AS "rejectCount",
+            sum(w.anomaly_count)::float8 AS "anomalyCount"
+       FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS k(machine_id, resolution, start_ms, end_ms)
+       JOIN performance_windows w
+         ON w.machine_id = k.machine_id
+        AND w.window_start >= ${utcTimestamp('k.start_ms')}
+        AND w.window_start < ${utcTimestamp('k.end_ms')}
+      GROUP BY k.machine_id, k.resolution, k.start_ms, k.end_ms
+      ORDER BY k.machine_id, k.resolution, k.start_ms`,
+    [
+      wanted.map((key) => key.machineId),
+      wanted.map((key) => key.resolution),
+      wanted.map((key) => key.start),
+      wanted.map((key) => key.end),
+    ],
+  );
+  const rows = totals.rows.map((row) => ({ ...row, metrics: windowMetrics(row) }));
+  if (rows.length === 0) return;
+
+  await client.query(
+    `INSERT INTO performance_metrics
+       (machine_id, resolution, window_start, calculation_time, average_load, average_temperature,
+        average_vibration, uptime_percentage, efficiency_rating, anomaly_count)
+     SELECT m, r, ${utcTimestamp('s')}, ${utcTimestamp('e')}, al, at, av, up, ef, a
+       FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::numeric[], $6::numeric[],
+                   $7::numeric[], $8::numeric[], $9::numeric[], $10::int[])
+         AS x(m, r, s, e, al, at, av, up, ef, a)
+     ON CONFLICT (machine_id, resolution, calculation_time) DO UPDATE SET
+       window_start = EXCLUDED.window_start,
+       average_load = EXCLUDED.average_load,
+       average_temperature = EXCLUDED.average_temperature,
+       average_vibration = EXCLUDED.average_vibration,
+       uptime_percentage = EXCLUDED.uptime_percentage,
+       efficiency_rating = EXCLUDED.efficiency_rating,
+       anomaly_count = EXCLUDED.anomaly_count
+     WHERE (performance_metrics.window_start, performance_metrics.average_load,
+            performance_metrics.average_temperature, performance_metrics.average_vibration,
+            performance_metrics.uptime_percentage, performance_metrics.efficiency_rating,
+            performance_metrics.anomaly_count)
+       IS DISTINCT FROM (EXCLUDED.window_start, EXCLUDED.average_load, EXCLUDED.average_temperature,
+                         EXCLUDED.average_vibration, EXCLUDED.uptime_percentage, EXCLUDED.efficiency_rating,
+                         EXCLUDED.anomaly_count)`,
+    [
+      rows.map((row) => row.machine_id),
+      rows.map((row) => row.resolution),
+      rows.map((row) => row.start_ms),
+      rows.map((row) => row.end_ms),
+      rows.map((row) => row.metrics.averageLoad),
+      rows.map((row) => row.metrics.averageTemperature),
+      rows.map((row) => row.metrics.averageVibration),
+      rows.map((row) => row.metrics.uptimePercentage),
+      rows.map((row) => row.metrics.efficiencyRating),
+      rows.map((row) => row.metrics.anomalyCount),
+    ],
+  );
+}

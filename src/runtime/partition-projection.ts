@@ -1,0 +1,142 @@
+// A consumer-group member's side of one projection (twin events → alerts and twins, readings → windows):
+// per owned partition, claim it in the analytics database, then for each batch write the rows and move the
+// checkpoint in one transaction. The checkpoint's compare-and-set (epoch and starting offset) makes a
+// redelivered batch or a stale owner's write fail as a whole, so nothing is projected twice.
+import type pg from 'pg';
+import type { BatchConsumerHandlers, PartitionBatch } from '../kafka/batch-consumer.js';
+import { claimProjectorPartition, commitProjection } from '../db/repositories/projector-checkpoints.js';
+import { FencedError, type PartitionKey } from '../db/repositories/checkpoints.js';
+import { inTransaction } from '../db/transaction.js';
+import type { ProjectorMetrics } from './projector-metrics.js';
+
+export type ProjectedMessage = PartitionBatch['messages'][number];
+
+export interface ProjectionStep {
+  /**
+   * Writes what the messages mean, inside the batch's transaction (rolled back on any error), given the
+   * partition's stream time before them; returns its stream time after them.
+   */
+  project(
+    client: pg.PoolClient,
+    partition: number,
+    messages: readonly ProjectedMessage[],
+    streamTime: number | null,
+  ): Promise<{ streamTime: number | null; newestEventTime: number | null }>;
+}
+
+interface OwnedPartition {
+  readonly key: PartitionKey;
+  readonly epoch: number;
+  nextOffset: bigint;
+  streamTime: number | null;
+  inFlight: Promise<void>;
+}
+
+export interface PartitionProjectionOptions {
+  readonly pool: pg.Pool;
+  readonly consumerGroup: string;
+  readonly topic: string;
+  readonly step: ProjectionStep;
+  readonly metrics: ProjectorMetrics;
+  readonly now: () => number;
+  readonly onFenced: (error: FencedError) => void;
+  readonly onCommitted?: (partition: number, nextOffset: bigint) => void;
+}
+
+export class PartitionProjection implements BatchConsumerHandlers {
+  private readonly owned = new Map<number, OwnedPartition>();
+
+  constructor(private readonly options: PartitionProjectionOptions) {}
+
+  get ownedPartitions(): number[] {
+    return [...this.owned.keys()];
+  }
+
+  async onAssigned(partitions: readonly number[]): Promise<ReadonlyMap<number, bigint>> {
+    const { pool, consumerGroup, topic, metrics } = this.options;
+    const starts = new Map<number, bigint>();
+    for (const partition of partitions) {
+      const key = { consumerGroup, topic, partition };
+      const claim = await inTransaction(pool, (client) => claimProjectorPartition(client, key));
+      this.owned.set(partition, {
+        key,
+        epoch: claim.epoch,
+        nextOffset: claim.nextOffset,
+        streamTime: claim.streamTime,
+        inFlight: Promise.resolve(),
+      });
+      starts.set(partition, claim.nextOffset);
+      metrics.committed(topic, partition);
+    }
+    metrics.partitionsOwned.set({ topic }, this.owned.size);
+    return starts;
+  }
+
+  async onRevoked(partitions: readonly number[]): Promise<void> {
+    const { metrics, topic } = this.options;
+    for (const partition of partitions) {
+      const owned = this.owned.get(partition);
+      if (!owned) continue;
+      await owned.inFlight.catch(() => undefined);
+      this.owned.delete(partition);
+      metrics.released(topic, partition);
+    }
+    metrics.partitionsOwned.set({ topic }, this.owned.size);
+  }
+
+  async onBatch(batch: PartitionBatch): Promise<void> {
+    const owned = this.owned.get(batch.partition);
+    if (!owned) return;
+    const work = this.process(owned, batch);
+    owned.inFlight = work;
+    try {
+      await work;
+    } catch (error) {
+      if (error instanceof FencedError) this.options.onFenced(error);
+      throw error;
+    }
+  }
+
+  /** Waits for the batches in flight (on shutdown, before leaving the group). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.owned.values()].map((owned) => owned.inFlight.catch(() => undefined)));
+  }
+
+  private async process(owned: OwnedPartition, batch: PartitionBatch): Promise<void> {
+    const { pool, step, metrics, now, topic } = this.options;
+    const started = now();
+    const fresh = batch.messages.filter((message) => BigInt(message.offset) >= owned.nextOffset);
+    const last = fresh.at(-1);
+    if (!last) return;
+    const nextOffset = BigInt(last.offset) + 1n;
+    let outcome: Awaited<ReturnType<ProjectionStep['project']>>;
+    try {
+      outcome = await inTransaction(pool, async (client) => {
+        const projected = await step.project(client, batch.partition, fresh, owned.streamTime);
+        await commitProjection(
+          client,
+          owned.key,
+          owned.epoch,
+          owned.nextOffset,
+          nextOffset,
+          projected.streamTime,
+        );
+        return projected;
+      });
+    } catch (error) {
+      if (!(error instanceof FencedError)) metrics.databaseErrors.inc();
+      throw error;
+    }
+    owned.nextOffset = nextOffset;
+    owned.streamTime = outcome.streamTime;
+    this.options.onCommitted?.(batch.partition, nextOffset);
+
+    const finished = now();
+    metrics.committed(topic, batch.partition);
+    metrics.batchDuration.observe({ topic }, (finished - started) / 1000);
+    if (outcome.newestEventTime !== null)
+      metrics.latency.observe({ topic }, Math.max(0, (finished - outcome.newestEventTime) / 1000));
+    const high = BigInt(batch.highWatermark);
+    if (high >= 0n) metrics.lag.set({ topic, partition: String(batch.partition) }, Number(high - nextOffset));
+  }
+}

@@ -1,0 +1,315 @@
+// The twin processor's loop for the partitions this member owns:
+//   decode → fold (processors/, pure) → publish events and dead letters → analytics rows → twin rows with the
+//   checkpoint (and a snapshot when due) in one transaction → record the position in the consumer group.
+//
+// Exactly-once effects without distributed transactions: every output has a deterministic id derived from
+// the reading's (topic, partition, offset), every row insert skips ids already present, and recovery restarts a
+// partition from its last snapshot, whose offset is never ahead of what both databases hold. A replay after a
+// crash therefore recomputes the same outputs and writes none of them twice. Twin events on Kafka may repeat
+// after a crash (same ids); consumers of twin.events deduplicate by event id.
+import type pg from 'pg';
+import { decodeReading } from '../../schemas/sensor-reading-codec.js';
+import type { SensorReading } from '../../processors/readings/reading.js';
+import type { Logger } from '../logger.js';
+import type { BatchConsumerHandlers, PartitionBatch } from '../kafka/batch-consumer.js';
+import { deadLetterMessage, type RejectedMessage } from '../kafka/dead-letter.js';
+import type { OutgoingMessage, ReliableProducer } from '../kafka/producer.js';
+import {
+  FencedError,
+  claimPartition,
+  commitProgress,
+  type PartitionKey,
+} from '../db/repositories/checkpoints.js';
+import { insertAnomalyHistory, insertAnomalyRecords } from '../db/repositories/anomaly-rows.js';
+import { loadSnapshotMachines, writeSnapshot } from '../db/repositories/snapshots.js';
+import type { ProcessorMetrics } from './processor-metrics.js';
+import { inTransaction } from '../db/transaction.js';
+import {
+  SnapshotError,
+  createPartitionState,
+  processBatch,
+  type FoldOptions,
+  type PartitionState,
+} from '../../processors/partition/index.js';
+import type { ConfigLookup } from '../../processors/threshold-detection/index.js';
+import { partitionSnapshot, restorePartition } from './partition-snapshots.js';
+import { anomalyRows, eventMessages } from './twin-outputs.js';
+
+export interface TwinPipelineOptions {
+  readonly logger: Logger;
+  readonly metrics: ProcessorMetrics;
+  readonly twinPool: pg.Pool;
+  readonly analyticsPool: pg.Pool;
+  readonly producer: ReliableProducer;
+  readonly consumerGroup: string;
+  readonly topics: { readonly readings: string; readonly twinEvents: string; readonly deadLetter: string };
+  readonly configs: ConfigLookup;
+  readonly fold: FoldOptions;
+  readonly maxMessageBytes: number;
+  readonly maxFutureSkewMs: number;
+  readonly snapshotEveryReadings: number;
+  readonly snapshotEveryMs: number;
+  /** Wall clock, for latency metrics and snapshot scheduling only: never for what a reading means. */
+  readonly now: () => number;
+  /** This member lost a partition to a newer owner behind its back: it must stop, not retry. */
+  readonly onFenced: (error: FencedError) => void;
+  /** Called after each committed batch (the consumer group position, kept for tooling and lag). */
+  readonly onCommitted?: (partition: number, nextOffset: bigint) => void;
+}
+
+interface OwnedPartition {
+  readonly key: PartitionKey;
+  readonly epoch: number;
+  state: PartitionState;
+  /** Offsets below this are reflected in `state`. */
+  nextOffset: bigint;
+  readingsSinceSnapshot: number;
+  lastSnapshotAt: number;
+  /** The batch being processed, so a revocation can wait for it. */
+  inFlight: Promise<void>;
+}
+
+export class TwinPipeline implements BatchConsumerHandlers {
+  private readonly owned = new Map<number, OwnedPartition>();
+
+  constructor(private readonly options: TwinPipelineOptions) {}
+
+  get ownedPartitions(): number[] {
+    return [...this.owned.keys()];
+  }
+
+  async onAssigned(partitions: readonly number[]): Promise<ReadonlyMap<number, bigint>> {
+    const { metrics, topics, consumerGroup } = this.options;
+    const starts = new Map<number, bigint>();
+    for (const partition of partitions) {
+      const key = { consumerGroup, topic: topics.readings, partition };
+      const owned = await inTransaction(this.options.twinPool, async (client) => {
+        const claim = await claimPartition(client, key);
+        const recovered = await this.recover(client, key, claim.snapshotOffset, claim.snapshotState);
+        return {
+          key,
+          epoch: claim.epoch,
+          state: recovered.state,
+          nextOffset: recovered.from,
+          readingsSinceSnapshot: 0,
+          lastSnapshotAt: this.options.now(),
+          inFlight: Promise.resolve(),
+        } satisfies OwnedPartition;
+      });
+      this.owned.set(partition, owned);
+      starts.set(partition, owned.nextOffset);
+      metrics.snapshotTaken(partition);
+      metrics.rebalances.inc({ kind: 'assigned' });
+    }
+    metrics.partitionsOwned.set(this.owned.size);
+    return starts;
+  }
+
+  /**
+   * The partition's state from its latest snapshot. A snapshot this version cannot read (an older format after
+   * an upgrade) is not fatal: the log is the source of truth, so the partition is folded again from its start,
+   * and the idempotent writes make the replay harmless.
+   */
+  private async recover(
+    client: pg.PoolClient,
+    key: PartitionKey,
+    snapshotOffset: bigint | undefined,
+    snapshotState: unknown,
+  ): Promise<{ state: PartitionState; from: bigint }> {
+    if (snapshotOffset === undefined) return { state: createPartitionState(), from: 0n };
+    const machines = await loadSnapshotMachines(client, key.topic, key.partition, snapshotOffset);
+    try {
+      return { state: restorePartition(snapshotState, machines), from: snapshotOffset };
+    } catch (error) {
+      if (!(error instanceof SnapshotError)) throw error;
+      this.options.logger.warn(
+        { partition: key.partition, snapshotOffset: snapshotOffset.toString() },
+        `snapshot not restorable (${error.message}); replaying the partition from its first offset`,
+      );
+      return { state: createPartitionState(), from: 0n };
+    }
+  }
+
+  async onRevoked(partitions: readonly number[]): Promise<void> {
+    const { metrics } = this.options;
+    for (const partition of partitions) {
+      const owned = this.owned.get(partition);
+      if (!owned) continue;
+      await owned.inFlight.catch(() => undefined);
+      this.owned.delete(partition);
+      metrics.partitionReleased(partition);
+      metrics.rebalances.inc({ kind: 'revoked' });
+    }
+    metrics.partitionsOwned.set(this.owned.size);
+  }
+
+  async onBatch(batch: PartitionBatch): Promise<void> {
+    const owned = this.owned.get(batch.partition);
+    if (!owned) return; // revoked while fetched: the new owner reads it from its own start
+    const work = this.process(owned, batch);
+    owned.inFlight = work;
+    try {
+      await work;
+    } catch (error) {
+      if (error instanceof FencedError) this.options.onFenced(error);
+      throw error;
+    }
+  }
+
+  /** Snapshots every owned partition now (on shutdown, so a restart replays nothing). */
+  async snapshotAll(): Promise<void> {
+    for (const owned of this.owned.values()) {
+      await owned.inFlight.catch(() => undefined);
+      await inTransaction(this.options.twinPool, async (client) => {
+        await writeSnapshot(client, owned.key, owned.epoch, partitionSnapshot(owned.state, owned.nextOffset));
+      });
+      owned.readingsSinceSnapshot = 0;
+      owned.lastSnapshotAt = this.options.now();
+      this.options.metrics.snapshotTaken(owned.key.partition);
+    }
+  }
+
+  private async process(owned: OwnedPartition, batch: PartitionBatch): Promise<void> {
+    const { metrics, topics, now } = this.options;
+    const started = now();
+    const rejected: RejectedMessage[] = [];
+    const records: Array<{ offset: number; reading: SensorReading }> = [];
+    let lastOffset = owned.nextOffset - 1n;
+
+    for (const message of batch.messages) {
+      const offset = BigInt(message.offset);
+      if (offset < owned.nextOffset) continue; // redelivered: already reflected in state and rows
+      lastOffset = offset;
+      const decoded = decodeReading(message.value, {
+        maxBytes: this.options.maxMessageBytes,
+        // "Now" for the future-timestamp check is the message's own log time, so a replay judges it the same.
+        nowMs: Number(message.timestamp),
+        maxFutureSkewMs: this.options.maxFutureSkewMs,
+      });
+      if (!decoded.ok) {
+        rejected.push(rejectedMessage(batch, message, decoded.reason, decoded.error));
+      } else if (message.key !== null && message.key.toString() !== decoded.reading.machineId) {
+        // Keys decide partitions, and a machine's twin lives in one partition: a wrong key would split it.
+        const error = `key "${message.key.toString()}" differs from machine_id "${decoded.reading.machineId}"`;
+        rejected.push(rejectedMessage(batch, message, 'key_mismatch', error));
+      } else {
+        records.push({ offset: Number(offset), reading: decoded.reading });
+      }
+    }
+    if (lastOffset < owned.nextOffset) return;
+    const nextOffset = lastOffset + 1n;
+
+    const folded = processBatch(owned.state, records, this.options.configs, this.options.fold);
+    const lates = folded.rejected.filter((entry) => entry.reason === 'late');
+    if (lates.length > 0) {
+      const byOffset = new Map(batch.messages.map((message) => [Number(message.offset), message]));
+      for (const late of lates) {
+        const message = byOffset.get(late.offset);
+        if (message) rejected.push(rejectedMessage(batch, message, 'late', late.detail));
+      }
+    }
+
+    const outgoing: OutgoingMessage[] = [
+      ...rejected.map((entry) => deadLetterMessage(topics.deadLetter, entry)),
+      ...eventMessages(topics.twinEvents, batch.topic, batch.partition, folded.events),
+    ];
+    await this.options.producer.sendAll(outgoing);
+
+    const rows = anomalyRows(batch.topic, batch.partition, folded.events);
+    await this.write('analytics', this.options.analyticsPool, (client) =>
+      insertAnomalyRecords(client, rows.records),
+    );
+
+    const snapshotDue =
+      owned.readingsSinceSnapshot + records.length >= this.options.snapshotEveryReadings ||
+      now() - owned.lastSnapshotAt >= this.options.snapshotEveryMs;
+    await this.write('twin', this.options.twinPool, async (client) => {
+      await insertAnomalyHistory(client, rows.history);
+      await commitProgress(client, owned.key, owned.epoch, nextOffset);
+      if (snapshotDue)
+        await writeSnapshot(client, owned.key, owned.epoch, partitionSnapshot(folded.state, nextOffset));
+    });
+
+    // Committed: only now does the in-memory state move on.
+    owned.state = folded.state;
+    owned.nextOffset = nextOffset;
+    owned.readingsSinceSnapshot = snapshotDue ? 0 : owned.readingsSinceSnapshot + records.length;
+    if (snapshotDue) {
+      owned.lastSnapshotAt = now();
+      metrics.snapshotTaken(batch.partition);
+    }
+    this.options.onCommitted?.(batch.partition, nextOffset);
+    this.record(batch, folded, rejected, records, started);
+  }
+
+  private async write(
+    database: 'twin' | 'analytics',
+    pool: pg.Pool,
+    work: (client: pg.PoolClient) => Promise<unknown>,
+  ) {
+    try {
+      await inTransaction(pool, work);
+    } catch (error) {
+      this.options.metrics.databaseErrors.inc({ database });
+      throw error;
+    }
+  }
+
+  private record(
+    batch: PartitionBatch,
+    folded: ReturnType<typeof processBatch>,
+    rejected: readonly RejectedMessage[],
+    records: ReadonlyArray<{ reading: SensorReading }>,
+    started: number,
+  ): void {
+    const { metrics, now } = this.options;
+    const finished = now();
+    const { counts } = folded;
+    metrics.readings.inc({ outcome: 'applied' }, counts.applied);
+    metrics.readings.inc({ outcome: 'applied_out_of_order' }, counts.appliedOutOfOrder);
+    metrics.readings.inc({ outcome: 'duplicate' }, counts.duplicates);
+    metrics.readings.inc({ outcome: 'late' }, counts.late);
+    for (const entry of rejected) {
+      metrics.deadLetters.inc({ reason: entry.reason });
+      if (entry.reason !== 'late') metrics.readings.inc({ outcome: 'rejected' });
+    }
+    for (const event of folded.events) {
+      if (
+        event.type === 'ANOMALY_OPENED' ||
+        event.type === 'ANOMALY_ESCALATED' ||
+        event.type === 'ANOMALY_CLEARED'
+      ) {
+        metrics.anomalies.inc({
+          anomaly_type: event.anomalyType,
+          severity: event.severity,
+          transition: event.type,
+        });
+      }
+    }
+    const newest = records.reduce((latest, record) => Math.max(latest, record.reading.timestamp), 0);
+    if (newest > 0) metrics.latency.observe(Math.max(0, (finished - newest) / 1000));
+    metrics.batchSize.observe(batch.messages.length);
+    metrics.batchDuration.observe((finished - started) / 1000);
+    const high = BigInt(batch.highWatermark);
+    const last = batch.messages.at(-1);
+    if (high >= 0n && last)
+      metrics.lag.set({ partition: String(batch.partition) }, Number(high - BigInt(last.offset) - 1n));
+  }
+}
+
+function rejectedMessage(
+  batch: PartitionBatch,
+  message: PartitionBatch['messages'][number],
+  reason: string,
+  error: string,
+): RejectedMessage {
+  return {
+    sourceTopic: batch.topic,
+    sourcePartition: batch.partition,
+    sourceOffset: message.offset,
+    key: message.key,
+    value: message.value,
+    reason,
+    error,
+  };
+}

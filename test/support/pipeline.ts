@@ -1,0 +1,309 @@
+// An isolated twin pipeline for integration tests: its own topics, consumer group and databases (migrated),
+// processor processes started as a user would (`twin processor`), and the expected outputs computed by
+// folding what the readings topic really holds with the pure processors (an uninterrupted run, by definition).
+import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import { decodeReading } from '../../schemas/sensor-reading-codec.js';
+import {
+  createPartitionState,
+  processBatch,
+  serializePartitionState,
+  type ReadingRecord,
+} from '../../processors/partition/index.js';
+import { loadConfig } from '../../src/config.js';
+import { migrateDatabases } from '../../src/db/migrate.js';
+import { createKafka } from '../../src/kafka/client.js';
+import { createReliableProducer, type OutgoingMessage } from '../../src/kafka/producer.js';
+import { ensureTopics } from '../../src/kafka/topics.js';
+import { createLogger } from '../../src/logger.js';
+import { loadMachineConfigs } from '../../src/runtime/machine-configs.js';
+import { anomalyRows } from '../../src/runtime/twin-outputs.js';
+import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
+import { uniqueName } from './kafka.js';
+import { freePort } from './ports.js';
+
+const config = loadConfig();
+const CLI = new URL('../../src/apps/cli.ts', import.meta.url).pathname;
+const quiet = createLogger({ name: 'test', level: 'error' });
+
+export interface IsolatedPipeline {
+  readonly topics: { readings: string; twinEvents: string; deadLetter: string };
+  readonly partitions: number;
+  readonly twin: ScratchDatabase;
+  readonly analytics: ScratchDatabase;
+  readonly env: Record<string, string>;
+  produce(messages: ReadonlyArray<{ key: string; value: Buffer }>): Promise<void>;
+  startProcessor(extraEnv?: Record<string, string>): Promise<ProcessorProcess>;
+  /** `twin projector [args]` on the pipeline's topics and analytics database. */
+  startProjector(extraEnv?: Record<string, string>, args?: string[]): Promise<ProcessorProcess>;
+  /** Resolves once the projector's checkpoints cover both of its topics' current ends. */
+  waitUntilProjected(timeoutMs: number): Promise<void>;
+  /** Offsets committed so far, over all partitions. */
+  progress(): Promise<number>;
+  /** Resolves once the processor's checkpoints cover every offset of the readings topic. */
+  waitUntilCaughtUp(timeoutMs: number): Promise<void>;
+  query<T extends pg.QueryResultRow>(
+    database: 'twin' | 'analytics',
+    sql: string,
+    params?: unknown[],
+  ): Promise<T[]>;
+  /** What an uninterrupted run over the topic's current contents produces. */
+  expected(): Promise<ExpectedOutputs>;
+  dispose(): Promise<void>;
+}
+
+export interface ProcessorProcess extends ChildProcess {
+  /** Resolves when the process reports ready (started, partitions or not). */
+  ready(): Promise<void>;
+  /** How many readings partitions it owns now, from its own /metrics. */
+  ownedPartitions(): Promise<number>;
+}
+
+export interface ExpectedOutputs {
+  readonly historyIds: string[];
+  readonly recordIds: string[];
+  readonly deadLetters: number;
+  /** serializePartitionState of each partition's fold, by partition. */
+  readonly states: Map<number, unknown>;
+}
+
+export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPipeline> {
+  const topics = {
+    readings: uniqueName('readings'),
+    twinEvents: uniqueName('twin-events'),
+    deadLetter: uniqueName('readings-dlq'),
+  };
+  await ensureTopics(config.kafka, Object.values(topics), partitions);
+  const twin = await createScratchDatabase('twin_it');
+  const analytics = await createScratchDatabase('analytics_it');
+  await migrateDatabases({ twinUrl: twin.url, analyticsUrl: analytics.url });
+  const groupId = uniqueName('processor');
+  const projectorGroupId = uniqueName('projector');
+  const env: Record<string, string> = {
+    TOPIC_READINGS: topics.readings,
+    TOPIC_TWIN_EVENTS: topics.twinEvents,
+    TOPIC_DEAD_LETTER: topics.deadLetter,
+    TWIN_DATABASE_URL: twin.url,
+    ANALYTICS_DATABASE_URL: analytics.url,
+    PROCESSOR_GROUP_ID: groupId,
+    PROJECTOR_GROUP_ID: projectorGroupId,
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
+  const pools = {
+    twin: new pg.Pool({ connectionString: twin.url, max: 2 }),
+    analytics: new pg.Pool({ connectionString: analytics.url, max: 2 }),
+  };
+  const children = new Set<ChildProcess>();
+
+  const query = async <T extends pg.QueryResultRow>(
+    database: 'twin' | 'analytics',
+    sql: string,
+    params: unknown[] = [],
+  ) => (await pools[database].query<T>(sql, params)).rows;
+
+  const endOffsets = async (topic = topics.readings): Promise<Map<number, bigint>> => {
+    const admin = createKafka(config.kafka).admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return new Map(offsets.map((entry) => [entry.partition, BigInt(entry.high)]));
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  const launch = async (command: string[], extraEnv: Record<string, string>) => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...command], {
+      env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', ...extraEnv },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
+    const ready = async () => {
+      for (let attempt = 0; attempt < 300; attempt++) {
+        if (child.exitCode !== null)
+          throw new Error(`${command[0]} exited with ${child.exitCode} before ready`);
+        const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (response) => response.status,
+          () => 0,
+        );
+        if (status === 200) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`${command[0]} not ready after 30 s`);
+    };
+    const ownedPartitions = async () => {
+      const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text());
+      const match = /^twin_partitions_owned\{[^}]*\} (\d+)$/m.exec(text);
+      return Number(match?.[1] ?? 0);
+    };
+    return Object.assign(child, { ready, ownedPartitions });
+  };
+
+  return {
+    topics,
+    partitions,
+    twin,
+    analytics,
+    env,
+    async produce(messages) {
+      const producer = createReliableProducer(config.kafka, quiet);
+      await producer.connect();
+      try {
+        const outgoing: OutgoingMessage[] = messages.map((message) => ({
+          topic: topics.readings,
+          ...message,
+        }));
+        for (let start = 0; start < outgoing.length; start += 5_000) {
+          await producer.sendAll(outgoing.slice(start, start + 5_000));
+        }
+      } finally {
+        await producer.disconnect();
+      }
+    },
+    startProcessor(extraEnv = {}) {
+      return launch(['processor'], extraEnv);
+    },
+    startProjector(extraEnv = {}, args = []) {
+      return launch(['projector', ...args], extraEnv);
+    },
+    async waitUntilProjected(timeoutMs) {
+      const targets = [topics.readings, topics.twinEvents];
+      const ends = new Map<string, Map<number, bigint>>();
+      for (const topic of targets) ends.set(topic, await endOffsets(topic));
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const rows = await query<{ topic: string; partition: number; next_offset: string }>(
+          'analytics',
+          'SELECT topic, partition, next_offset FROM projector_checkpoints WHERE consumer_group = $1',
+          [projectorGroupId],
+        );
+        const done = targets.every((topic) =>
+          [...ends.get(topic)!].every(([partition, end]) => {
+            const row = rows.find((r) => r.topic === topic && r.partition === partition);
+            return end === 0n || (row !== undefined && BigInt(row.next_offset) >= end);
+          }),
+        );
+        if (done) return;
+        if (Date.now() > deadline)
+          throw new Error(`projector not caught up after ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    async progress() {
+      const rows = await query<{ total: string | null }>(
+        'twin',
+        'SELECT sum(next_offset) AS total FROM processor_checkpoints WHERE consumer_group = $1',
+        [groupId],
+      );
+      return Number(rows[0]?.total ?? 0);
+    },
+    async waitUntilCaughtUp(timeoutMs) {
+      const ends = await endOffsets();
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const rows = await query<{ partition: number; next_offset: string }>(
+          'twin',
+          'SELECT partition, next_offset FROM processor_checkpoints WHERE consumer_group = $1',
+          [groupId],
+        );
+        const done = [...ends].every(([partition, end]) => {
+          const row = rows.find((candidate) => candidate.partition === partition);
+          return end === 0n || (row !== undefined && BigInt(row.next_offset) >= end);
+        });
+        if (done) return;
+        if (Date.now() > deadline)
+          throw new Error(`processor not caught up after ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    query,
+    async expected() {
+      const ends = await endOffsets();
+      const total = [...ends.values()].reduce((sum, end) => sum + Number(end), 0);
+      const byPartition = await readAll(topics.readings, total);
+      const configs = await loadMachineConfigs(pools.twin);
+      const historyIds: string[] = [];
+      const recordIds: string[] = [];
+      const states = new Map<number, unknown>();
+      let deadLetters = 0;
+      for (let partition = 0; partition < partitions; partition++) {
+        const records: ReadingRecord[] = [];
+        for (const message of byPartition.get(partition) ?? []) {
+          const decoded = decodeReading(message.value, {
+            maxBytes: config.processor.maxMessageBytes,
+            nowMs: message.timestamp,
+            maxFutureSkewMs: config.processor.maxFutureSkewMs,
+          });
+          if (!decoded.ok || (message.key !== undefined && message.key !== decoded.reading.machineId))
+            deadLetters += 1;
+          else records.push({ offset: message.offset, reading: decoded.reading });
+        }
+        const folded = processBatch(createPartitionState(), records, (type) => configs.get(type), {
+          graceMs: config.processor.lateGraceMs,
+        });
+        deadLetters += folded.rejected.filter((rejected) => rejected.reason === 'late').length;
+        const rows = anomalyRows(topics.readings, partition, folded.events);
+        historyIds.push(...rows.history.map((row) => row.eventId));
+        recordIds.push(...rows.records.map((row) => row.eventId));
+        states.set(partition, serializePartitionState(folded.state));
+      }
+      return { historyIds: historyIds.sort(), recordIds: recordIds.sort(), deadLetters, states };
+    },
+    async dispose() {
+      for (const child of children) child.kill('SIGKILL');
+      await Promise.allSettled([pools.twin.end(), pools.analytics.end()]);
+      await Promise.allSettled([twin.drop(), analytics.drop()]);
+      const admin = createKafka(config.kafka).admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
+
+interface RawMessage {
+  offset: number;
+  key: string | undefined;
+  value: Buffer | null;
+  timestamp: number;
+}
+
+/** Every message of the topic, by partition, in offset order. */
+async function readAll(topic: string, total: number): Promise<Map<number, RawMessage[]>> {
+  const consumer = createKafka(config.kafka).consumer({
+    'group.id': uniqueName('reader'),
+    'auto.offset.reset': 'earliest',
+    'enable.auto.commit': false,
+    'js.consumer.max.batch.size': 5_000,
+  });
+  const byPartition = new Map<number, RawMessage[]>();
+  let count = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic] });
+  await new Promise<void>((resolve) => {
+    if (total === 0) resolve();
+    void consumer.run({
+      eachBatch: ({ batch }) => {
+        const list = byPartition.get(batch.partition) ?? [];
+        for (const message of batch.messages) {
+          list.push({
+            offset: Number(message.offset),
+            key: message.key?.toString(),
+            value: message.value,
+            timestamp: Number(message.timestamp),
+          });
+        }
+        byPartition.set(batch.partition, list);
+        count += batch.messages.length;
+        if (count >= total) resolve();
+        return Promise.resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  for (const list of byPartition.values()) list.sort((a, b) => a.offset - b.offset);
+  return byPartition;
+}
