@@ -3,7 +3,7 @@
 // the outcome does not depend on where batches are cut.
 import type { MachineStatus, SensorReading } from '../readings/reading.js';
 import { emptySeqWindow, markSeq, seqSeen, type SeqWindow } from '../twin-state/seq-window.js';
-import { HOUR_MS, emptySums, windowStartOf, type WindowSums } from './window-metrics.js';
+import { HOUR_MS, emptySums, fixedSum, windowStartOf, type WindowSums } from './window-metrics.js';
 
 export interface WindowOptions {
   /** Base window length, ms: a positive integer dividing one hour, so hours and UTC days hold whole windows. */
@@ -111,13 +111,13 @@ export function aggregateReadings(input: AggregateInput): AggregateOutput {
       windows.set(key, sums);
     }
     sums.readings += 1;
-    sums.sumLoad += reading.load;
-    sums.sumTemperature += reading.temperature;
-    sums.sumVibration += reading.vibration;
+    sums.sumLoad += fixedSum(reading.load);
+    sums.sumTemperature += fixedSum(reading.temperature);
+    sums.sumVibration += fixedSum(reading.vibration);
     if (!UNPLANNED.has(reading.status)) sums.plannedReadings += 1;
     if (reading.status === 'RUNNING') {
       sums.runningReadings += 1;
-      sums.sumLoadRunning += reading.load;
+      sums.sumLoadRunning += fixedSum(reading.load);
     }
     addCounterDeltas(position, sums, reading);
   }

@@ -7,9 +7,22 @@ export const DAY_MS = 86_400_000;
 export type RollUpResolution = 'PT1H' | 'P1D';
 export const ROLL_UP_MS: Readonly<Record<RollUpResolution, number>> = { PT1H: HOUR_MS, P1D: DAY_MS };
 
+/**
+ * Sensor sums are fixed-point, in millionths of the sensor's unit. Integer addition is exact and associative,
+ * so a window's sums are the same whichever way its readings were cut into batches: a rebuild ends with the
+ * very rows the incremental run wrote. A millionth is far below any sensor's resolution.
+ */
+export const SUM_SCALE = 1_000_000;
+
+/** A sensor value as it enters a fixed-point sum. */
+export function fixedSum(value: number): number {
+  return Math.round(value * SUM_SCALE);
+}
+
 /** What a window (or a roll-up of windows) adds up; mirrors the columns of performance_windows. */
 export interface WindowTotals {
   readings: number;
+  /** Fixed-point (SUM_SCALE), like every sensor sum. */
   sumLoad: number;
   sumTemperature: number;
   sumVibration: number;
@@ -115,10 +128,12 @@ function numeric52(value: number): number {
  * Every number is rounded to two decimals and clamped to numeric(5,2).
  */
 export function windowMetrics(sums: WindowTotals): WindowMetrics {
-  const average = (sum: number) => (sums.readings === 0 ? null : numeric52(sum / sums.readings));
+  const average = (sum: number) => (sums.readings === 0 ? null : numeric52(sum / SUM_SCALE / sums.readings));
   const availability = sums.plannedReadings === 0 ? null : sums.runningReadings / sums.plannedReadings;
   const performance =
-    sums.runningReadings === 0 ? 0 : Math.min(1, sums.sumLoadRunning / sums.runningReadings / 100);
+    sums.runningReadings === 0
+      ? 0
+      : Math.min(1, sums.sumLoadRunning / SUM_SCALE / sums.runningReadings / 100);
   const parts = sums.goodCount + sums.rejectCount;
   const quality = parts === 0 ? 1 : sums.goodCount / parts;
   return {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { T0, minutes } from '../testing/index.js';
+import { T0, minutes, windowSums } from '../testing/index.js';
 import {
   baseResolution,
-  emptySums,
   mergeSums,
   rollUpStart,
   windowMetrics,
@@ -10,10 +9,7 @@ import {
   type WindowSums,
 } from './window-metrics.js';
 
-const sums = (overrides: Partial<WindowSums> = {}): WindowSums => ({
-  ...emptySums('press-1', T0, 60_000),
-  ...overrides,
-});
+const sums = (inUnits: Partial<WindowSums> = {}): WindowSums => windowSums('press-1', T0, 60_000, inUnits);
 
 describe('windowMetrics', () => {
   it('given 10 planned readings, 8 running at 75 % load and 95 good of 100 parts, then uptime 80 and efficiency 0.8·0.75·0.95', () => {

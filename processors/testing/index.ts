@@ -2,3 +2,4 @@
 export { machine, minutes, reading, seconds, T0, type MachineReadings } from './reading-builder.js';
 export { prng, randomReadings, type RandomStreamOptions } from './random-readings.js';
 export { TwinTestDriver, given, type ExpectedEvent, type Outcome } from './test-driver.js';
+export { windowSums } from './window-sums.js';

@@ -2,12 +2,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  emptySums,
   mergeSums,
   windowMetrics,
   type MachineWindowPosition,
   type WindowSums,
 } from '../../../processors/performance-windows/index.js';
+import { windowSums } from '../../../processors/testing/index.js';
 import { emptySeqWindow, markSeq } from '../../../processors/twin-state/seq-window.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../../test/support/postgres.js';
 import { migrateDatabases } from '../migrate.js';
@@ -41,10 +41,8 @@ afterAll(async () => {
   await Promise.allSettled([twin?.drop(), analytics?.drop()]);
 });
 
-const sums = (machineId: string, windowStart: number, overrides: Partial<WindowSums>): WindowSums => ({
-  ...emptySums(machineId, windowStart, MINUTE),
-  ...overrides,
-});
+const sums = (machineId: string, windowStart: number, inUnits: Partial<WindowSums>): WindowSums =>
+  windowSums(machineId, windowStart, MINUTE, inUnits);
 
 interface MetricsRow {
   machine_id: string;
@@ -214,7 +212,7 @@ describe('performance windows repository', () => {
 
   it('given a one-hour base window, when refreshed, then the base rows are the hourly rows', async () => {
     const start = Date.UTC(2025, 5, 1, 4);
-    const window = { ...emptySums('mill-9', start, HOUR), readings: 2, sumLoad: 100, plannedReadings: 2 };
+    const window = windowSums('mill-9', start, HOUR, { readings: 2, sumLoad: 100, plannedReadings: 2 });
     await inTransaction(pool, async (client) => {
       await addWindowSums(client, [window]);
       await refreshPerformanceMetrics(client, [window, window], HOUR);

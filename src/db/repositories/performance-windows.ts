@@ -126,8 +126,8 @@ export async function addWindowSums(client: PoolClient, sums: readonly WindowSum
         planned_readings, running_readings, sum_load_running, good_count, reject_count, anomaly_count,
         updated_at)
      SELECT m, ${utcTimestamp('s')}, w, r, sl, st, sv, pr, rr, slr, g, rj, a, CURRENT_TIMESTAMP
-       FROM unnest($1::text[], $2::float8[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::float8[],
-                   $8::int[], $9::int[], $10::float8[], $11::bigint[], $12::bigint[], $13::int[])
+       FROM unnest($1::text[], $2::float8[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[],
+                   $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::int[])
          AS x(m, s, w, r, sl, st, sv, pr, rr, slr, g, rj, a)
      ON CONFLICT (machine_id, window_start) DO UPDATE SET
        readings = performance_windows.readings + EXCLUDED.readings,
@@ -215,10 +215,11 @@ export async function refreshPerformanceMetrics(
     >
   >(
     `SELECT k.machine_id, k.resolution, k.start_ms, k.end_ms,
-            sum(w.readings)::float8 AS "readings", sum(w.sum_load) AS "sumLoad",
-            sum(w.sum_temperature) AS "sumTemperature", sum(w.sum_vibration) AS "sumVibration",
+            sum(w.readings)::float8 AS "readings", sum(w.sum_load)::float8 AS "sumLoad",
+            sum(w.sum_temperature)::float8 AS "sumTemperature",
+            sum(w.sum_vibration)::float8 AS "sumVibration",
             sum(w.planned_readings)::float8 AS "plannedReadings",
-            sum(w.running_readings)::float8 AS "runningReadings", sum(w.sum_load_running) AS "sumLoadRunning",
+            sum(w.running_readings)::float8 AS "runningReadings", sum(w.sum_load_running)::float8 AS "sumLoadRunning",
             sum(w.good_count)::float8 AS "goodCount", sum(w.reject_count)::float8 AS "rejectCount",
             sum(w.anomaly_count)::float8 AS "anomalyCount"
        FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS k(machine_id, resolution, start_ms, end_ms)

@@ -1,16 +1,7 @@
 // Beside the seed: the sums and counts behind performance_metrics, one row per machine and base window.
 // Roll-ups (hourly, daily) are computed from these sums, never by averaging averages.
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  doublePrecision,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  timestamp,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, primaryKey, timestamp, varchar } from 'drizzle-orm/pg-core';
 
 export const performanceWindows = pgTable(
   'performance_windows',
@@ -19,13 +10,14 @@ export const performanceWindows = pgTable(
     windowStart: timestamp('window_start').notNull(),
     windowMs: integer('window_ms').notNull(),
     readings: integer('readings').notNull(),
-    sumLoad: doublePrecision('sum_load').notNull(),
-    sumTemperature: doublePrecision('sum_temperature').notNull(),
-    sumVibration: doublePrecision('sum_vibration').notNull(),
+    // Sensor sums are fixed-point, in millionths (SUM_SCALE): exact whatever the batching.
+    sumLoad: bigint('sum_load', { mode: 'number' }).notNull(),
+    sumTemperature: bigint('sum_temperature', { mode: 'number' }).notNull(),
+    sumVibration: bigint('sum_vibration', { mode: 'number' }).notNull(),
     /** Readings whose status counts as planned production time (all but MAINTENANCE). */
     plannedReadings: integer('planned_readings').notNull(),
     runningReadings: integer('running_readings').notNull(),
-    sumLoadRunning: doublePrecision('sum_load_running').notNull(),
+    sumLoadRunning: bigint('sum_load_running', { mode: 'number' }).notNull(),
     goodCount: bigint('good_count', { mode: 'number' }).notNull(),
     rejectCount: bigint('reject_count', { mode: 'number' }).notNull(),
     anomalyCount: integer('anomaly_count').notNull(),

@@ -1,0 +1,2 @@
+ALTER TABLE "ml_models" ADD COLUMN "activated_at" timestamp;--> statement-breakpoint
+CREATE UNIQUE INDEX "ml_models_one_active_per_type" ON "ml_models" USING btree ("machine_type") WHERE "ml_models"."status" = 'ACTIVE';
