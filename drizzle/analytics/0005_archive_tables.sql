@@ -25,3 +25,6 @@ CREATE TABLE "maintenance_reports_archive" (LIKE "maintenance_reports");--> stat
 ALTER TABLE "maintenance_reports_archive" ADD PRIMARY KEY ("id"),
   ADD COLUMN "archived_at" timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP;--> statement-breakpoint
 CREATE INDEX "idx_maintenance_reports_archive_generated_time" ON "maintenance_reports_archive" ("generated_time");
+--> statement-breakpoint
+-- Alert ids number the alerts of a (machine, alert type); the projector counts archived ones too.
+CREATE INDEX "idx_alerts_archive_machine_type" ON "alerts_archive" ("machine_id", "alert_type");
