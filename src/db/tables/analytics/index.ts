@@ -11,3 +11,6 @@ export * from './projector-positions.js';
 export * from './performance-windows.js';
 export * from './machine-twins.js';
 export * from './alert-actions.js';
+// Beside the seed: the notifier's decisions and outbox.
+export * from './notification-route-states.js';
+export * from './notification-outbox.js';
