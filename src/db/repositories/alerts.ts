@@ -77,6 +77,8 @@ export function alertFromRecord(row: AlertRecord): Alert {
 /**
  * Locks and loads what folding events for these machines needs: every unresolved alert, the latest alert of
  * each (machine, alert type), how many alerts each pair has had, and the machines' applied positions.
+ * A pair's count is its live rows plus its rows in alerts_archive (`twin retention` moves resolved alerts
+ * there, never a pair's latest), so a new alert never takes an archived alert's id.
  */
 export async function loadAlertBook(
   client: PoolClient,
@@ -86,13 +88,18 @@ export async function loadAlertBook(
   // Lock in a fixed order (alert_id) so two transactions over overlapping machines cannot deadlock.
   const rows = await client.query<AlertRecord & { pair_count: string; is_latest: boolean }>(
     `WITH pair AS (
-       SELECT id, alert_id,
-              count(*) OVER (PARTITION BY machine_id, alert_type) AS pair_count,
+       SELECT id, alert_id, machine_id, alert_type,
+              count(*) OVER (PARTITION BY machine_id, alert_type) AS live_count,
               row_number() OVER (PARTITION BY machine_id, alert_type ORDER BY timestamp DESC, id DESC) = 1 AS is_latest,
               status
          FROM alerts WHERE machine_id = ANY($1::text[])
+     ), archived AS (
+       SELECT machine_id, alert_type, count(*) AS archived_count
+         FROM alerts_archive WHERE machine_id = ANY($1::text[]) GROUP BY machine_id, alert_type
      ), wanted AS (
-       SELECT id, pair_count, is_latest FROM pair WHERE is_latest OR status IS DISTINCT FROM 'RESOLVED'
+       SELECT p.id, p.live_count + COALESCE(x.archived_count, 0) AS pair_count, p.is_latest
+         FROM pair p LEFT JOIN archived x USING (machine_id, alert_type)
+        WHERE p.is_latest OR p.status IS DISTINCT FROM 'RESOLVED'
      ), locked AS (
        SELECT a.id FROM alerts a JOIN wanted w ON w.id = a.id ORDER BY a.alert_id FOR UPDATE OF a
      )

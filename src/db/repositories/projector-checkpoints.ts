@@ -57,10 +57,15 @@ export async function commitProjection(
   if (result.rowCount !== 1) throw new FencedError(key, epoch);
 }
 
-/** The read models the projector owns, emptied for a rebuild (alert_actions, their input, is kept). */
+/**
+ * The read models the projector owns, emptied for a rebuild (alert_actions, their input, is kept). Their
+ * archives go too: the replay writes the archived rows again (same alert ids, from the topics), ids restart,
+ * and `twin retention` archives them again on its next run.
+ */
 export async function resetProjection(client: PoolClient, consumerGroup: string): Promise<void> {
   await client.query(
-    `TRUNCATE alerts, performance_metrics, performance_windows, machine_twins, projector_positions RESTART IDENTITY`,
+    `TRUNCATE alerts, alerts_archive, performance_metrics, performance_metrics_archive, performance_windows,
+              machine_twins, projector_positions RESTART IDENTITY`,
   );
   await client.query('DELETE FROM projector_checkpoints WHERE consumer_group = $1', [consumerGroup]);
 }
