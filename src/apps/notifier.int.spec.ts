@@ -290,9 +290,9 @@ describe('twin notifier behind the real pipeline, under kill -9', () => {
       'WEBHOOK RESOLVED#1 DELIVERED ×2',
     ]);
     expect(metrics).toMatch(
-      /^twinstream_notifications_sent_total\{[^}]*channel="SLACK"[^}]*status="DELIVERED"[^}]*\} 2$/m,
+      /^twin_notifications_sent_total\{[^}]*channel="SLACK"[^}]*status="DELIVERED"[^}]*\} 2$/m,
     );
-    expect(metrics).toMatch(/^twinstream_notifications_pending\{[^}]*\} 0$/m);
-    expect(metrics).toMatch(/^twinstream_notifications_delivery_seconds_bucket\{/m);
+    expect(metrics).toMatch(/^twin_notifications_pending\{[^}]*\} 0$/m);
+    expect(metrics).toMatch(/^twin_notifications_delivery_seconds_bucket\{/m);
   });
 });

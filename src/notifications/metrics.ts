@@ -10,26 +10,26 @@ export function createNotifierMetrics(registry: Registry, analyticsPool: pg.Pool
   const registers = [registry];
   return {
     sent: new Counter({
-      name: 'twinstream_notifications_sent_total',
+      name: 'twin_notifications_sent_total',
       help: 'Delivery attempts, by channel (WEBHOOK, SLACK, EMAIL, SMS) and status (DELIVERED, SENT, FAILED).',
       labelNames: ['channel', 'status'],
       registers,
     }),
     delivery: new Histogram({
-      name: 'twinstream_notifications_delivery_seconds',
+      name: 'twin_notifications_delivery_seconds',
       help: 'Time one delivery attempt took, by channel (HTTP request and answer, or SMTP session).',
       labelNames: ['channel'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
     decided: new Counter({
-      name: 'twinstream_notifications_decided_total',
+      name: 'twin_notifications_decided_total',
       help: 'Messages decided into the outbox, by kind (OPEN, REMINDER, ESCALATION, RESOLVED).',
       labelNames: ['kind'],
       registers,
     }),
     pending: new Gauge({
-      name: 'twinstream_notifications_pending',
+      name: 'twin_notifications_pending',
       help: 'Outbox messages not yet delivered nor given up (read at scrape time).',
       registers,
       async collect() {
@@ -38,7 +38,7 @@ export function createNotifierMetrics(registry: Registry, analyticsPool: pg.Pool
       },
     }),
     lastPoll: new Gauge({
-      name: 'twinstream_notifier_last_poll_timestamp_seconds',
+      name: 'twin_notifier_last_poll_timestamp_seconds',
       help: 'When the notifier last finished a poll (decide and deliver) without error.',
       registers,
     }),

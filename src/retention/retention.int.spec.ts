@@ -118,9 +118,9 @@ describe('twin retention, table by table', () => {
     const sample = (name: string) =>
       new RegExp(`^${name}\\{[^}]*table="notification_logs"[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1];
     expect(metrics).toContain('action="archived"');
-    expect(sample('twinstream_retention_rows_total')).toBe('23');
-    expect(sample('twinstream_retention_batch_duration_seconds_count')).toBe('6');
-    expect(Number(sample('twinstream_retention_last_success_timestamp_seconds'))).toBeGreaterThan(0);
+    expect(sample('twin_retention_rows_total')).toBe('23');
+    expect(sample('twin_retention_batch_duration_seconds_count')).toBe('6');
+    expect(Number(sample('twin_retention_last_success_timestamp_seconds'))).toBeGreaterThan(0);
 
     const live = (await analytics.query('SELECT * FROM notification_logs ORDER BY id')).rows;
     const archived = (await analytics.query('SELECT * FROM notification_logs_archive ORDER BY id'))
