@@ -1,5 +1,7 @@
-// twin.events values: the fold's TwinEvent as an Avro single-object (schemas/twin-event.v1.avsc), with the
+// twin.events values: the fold's TwinEvent as an Avro single-object (schemas/twin-event.v2.avsc), with the
 // deterministic event id and the reading's source position. Decoding is for consumers (projector, tests).
+// v2 adds the optional anomaly.ml (the ML detector's model version, confidence, features); events written
+// as v1 (before it) still decode, with ml null, since every known writer is read as the newest.
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
 import type { Schema } from 'avsc';
@@ -8,11 +10,14 @@ import type { TwinEvent } from '../processors/partition/index.js';
 import { SingleObjectRegistry } from './avro-single-object.js';
 import { schemaFile } from './schema-files.js';
 
-const twinEventType = avro.Type.forSchema(
-  JSON.parse(readFileSync(schemaFile('twin-event.v1.avsc'), 'utf8')) as Schema,
-);
+const loadType = (version: number) =>
+  avro.Type.forSchema(JSON.parse(readFileSync(schemaFile(`twin-event.v${version}.avsc`), 'utf8')) as Schema);
+/** The version producers write and consumers read as. */
+export const TWIN_EVENT_LATEST = 2;
+const twinEventType = loadType(TWIN_EVENT_LATEST);
 export const twinEventRegistry = new SingleObjectRegistry(twinEventType, [
-  { version: 1, type: twinEventType },
+  { version: 1, type: loadType(1) },
+  { version: 2, type: twinEventType },
 ]);
 
 export interface EventSource {
@@ -108,6 +113,15 @@ export function twinEventRecord(event: TwinEvent, topic: string, partition: numb
           deviation_from_baseline: orNull(metrics.deviationFromBaseline?.value),
           deviation_variations: orNull(metrics.deviationFromBaseline?.variations),
           duration_ms: metrics.durationMs,
+          ml:
+            event.ml === undefined
+              ? null
+              : {
+                  algorithm: event.ml.algorithm,
+                  model_version: event.ml.modelVersion,
+                  confidence: event.ml.confidence,
+                  features: { ...event.ml.features },
+                },
         },
       };
     }
@@ -121,7 +135,7 @@ function numbersOnly(values: object): Record<string, number> {
 }
 
 export function encodeTwinEvent(event: TwinEvent, topic: string, partition: number): Buffer {
-  return twinEventRegistry.encode(twinEventRecord(event, topic, partition), 1);
+  return twinEventRegistry.encode(twinEventRecord(event, topic, partition), TWIN_EVENT_LATEST);
 }
 
 export type DecodedTwinEvent = ReturnType<typeof twinEventRecord>;

@@ -1,6 +1,7 @@
 // The environment, parsed once into a frozen, typed config. Nothing else in the code reads process.env:
 // every other module takes what it needs from here, so a bad value is caught at start with one clear line.
 import { z } from 'zod';
+import { retentionConfigOf, retentionEnvironment, type RetentionConfig } from './retention/options.js';
 
 /** Where `npm run stack:up` serves its embedded PostgreSQL when no database URL is configured. */
 export const EMBEDDED_POSTGRES_PORT = 54329;
@@ -89,8 +90,17 @@ const environment = z.object({
   ALERT_UNSHELVE_EVERY_MS: positiveInt.default(5_000),
   API_HOST: z.string().min(1).default('0.0.0.0'),
   API_PORT: port.default(8080),
+  // `twin notifier`: the routes file (JSON, validated at start), how often alerts are looked at, how long a
+  // claimed send is leased before another replica may retry it, and its ops port (default HTTP_PORT).
+  NOTIFY_ROUTES_FILE: z.string().trim().optional(),
+  NOTIFIER_POLL_MS: positiveInt.default(1_000),
+  NOTIFIER_LEASE_MS: positiveInt.default(60_000),
+  NOTIFIER_CONCURRENCY: positiveInt.max(256).default(16),
+  NOTIFIER_HTTP_PORT: port.optional(),
   STARTUP_TIMEOUT_MS: positiveInt.default(10_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(20_000),
+  // `twin retention`: RETENTION_BATCH_SIZE, RETENTION_<TABLE> (period) and RETENTION_<TABLE>_MODE.
+  ...retentionEnvironment,
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -152,6 +162,18 @@ export interface Config {
     readonly unshelveEveryMs: number;
   };
   readonly api: { readonly host: string; readonly port: number };
+  readonly notifier: {
+    /** NOTIFY_ROUTES_FILE; `twin notifier` refuses to start without it. */
+    readonly routesFile: string | undefined;
+    readonly pollMs: number;
+    /** A claimed send not recorded within this is retried (same idempotency key) by any replica. */
+    readonly leaseMs: number;
+    /** Sends in flight at once per replica. */
+    readonly concurrency: number;
+    readonly httpPort: number;
+  };
+  /** `twin retention`: per-table periods and modes (see processors/retention/README.md). */
+  readonly retention: RetentionConfig;
   readonly logLevel: string;
   readonly startupTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
@@ -230,6 +252,14 @@ export function loadConfig(env: Environment = process.env): Config {
       unshelveEveryMs: e.ALERT_UNSHELVE_EVERY_MS,
     },
     api: { host: e.API_HOST, port: e.API_PORT },
+    notifier: {
+      routesFile: e.NOTIFY_ROUTES_FILE,
+      pollMs: e.NOTIFIER_POLL_MS,
+      leaseMs: e.NOTIFIER_LEASE_MS,
+      concurrency: e.NOTIFIER_CONCURRENCY,
+      httpPort: e.NOTIFIER_HTTP_PORT ?? e.HTTP_PORT,
+    },
+    retention: retentionConfigOf(e),
     logLevel: e.LOG_LEVEL,
     startupTimeoutMs: e.STARTUP_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

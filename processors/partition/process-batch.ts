@@ -2,6 +2,8 @@
 // twins evolved, anomalies detected, stale data judged on the partition's stream time → events out.
 // Pure: no I/O, no clock; the same state and records (and configs) give the same result, however the
 // runtime cuts the partition into batches (apart from TWIN_UPDATED, which is one per machine per batch).
+import { ML_STATE_LENGTH, emptyMlState, judgeWithModel } from '../ml-detection/detector.js';
+import { NO_MODELS, type ModelLookup } from '../ml-detection/model.js';
 import type { SensorReading } from '../readings/reading.js';
 import {
   advanceStaleData,
@@ -77,13 +79,15 @@ export type FoldOptions = Partial<TwinOptions>;
  * Folds one batch of one partition. `state` is not changed (it stays usable to fold the batch again if
  * its outputs could not be committed); the result's state is the new version. `configs` gives each
  * reading's machine type config (validated when loaded), DEFAULT_MACHINE_TYPE_CONFIG when it has none;
- * a config whose version changed since the last batch takes effect now.
+ * a config whose version changed since the last batch takes effect now. `models` gives each machine type's
+ * ACTIVE ML model (processors/ml-detection); a type without one is judged by thresholds only.
  */
 export function processBatch(
   state: PartitionState,
   records: ReadonlyArray<ReadingRecord>,
   configs: ConfigLookup,
   options: FoldOptions = {},
+  models: ModelLookup = NO_MODELS,
 ): BatchResult {
   const { graceMs, statsTimeConstantMs } = resolveTwinOptions(options);
   checkOffsets(state, records);
@@ -123,6 +127,7 @@ export function processBatch(
         entry = addMachine(store, undo, createTwin(reading));
         pushStatusChanged(events, sink, reading, undefined);
         entry.detection = judgeReading(null, entry.twin, reading, config, streamTime!, sink);
+        judgeWithMl(entry.twin, reading, models, config, sink);
         watchForStaleData(heap, entry, config);
         applied++;
         created++;
@@ -136,6 +141,7 @@ export function processBatch(
           const wasStale = entry.detection !== null && isStale(entry.detection);
           const typeChanged = reading.machineType !== twin.machineType;
           entry.detection = judgeReading(entry.detection, twin, reading, config, streamTime!, sink);
+          judgeWithMl(twin, reading, models, config, sink);
           evolveInPlace(twin, reading, outcome, statsTimeConstantMs);
           // Back from stale, or under another type's timeout: watched (again) from its new deadline.
           if ((wasStale && !isStale(entry.detection)) || typeChanged) watchForStaleData(heap, entry, config);
@@ -244,6 +250,28 @@ function prepareConfigs(
     store.staleIndexDirty = false;
   }
   return configFor;
+}
+
+// After the thresholds, so at one offset threshold events come first. Only in-order readings: like the
+// threshold rules, the detector runs forward on event time.
+function judgeWithMl(
+  twin: Twin,
+  reading: SensorReading,
+  models: ModelLookup,
+  config: CompiledConfig,
+  sink: EventSink,
+): void {
+  const model = models(reading.machineType);
+  if (model === undefined) return; // no ACTIVE model for the type: its state, if any, waits as it is
+  let ml = twin.ml;
+  if (ml === undefined || ml.length !== ML_STATE_LENGTH) ml = twin.ml = emptyMlState();
+  judgeWithModel(
+    ml,
+    reading,
+    model,
+    { configMachineType: config.configType, configVersion: config.version },
+    sink,
+  );
 }
 
 function pushStatusChanged(

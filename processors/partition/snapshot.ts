@@ -2,6 +2,7 @@
 // exactly as the one that was serialized; derived indexes (stale-data heap, compiled configs) are
 // rebuilt on the next fold.
 import { z } from 'zod';
+import { mlStateProblem } from '../ml-detection/detector.js';
 import { MACHINE_STATUSES } from '../readings/reading.js';
 import { SEVERITIES, type MachineDetection, type RuleState } from '../threshold-detection/index.js';
 import { TWIN_STATS_LENGTH, rateTracksProblem, type LatestValues, type Twin } from '../twin-state/index.js';
@@ -15,6 +16,8 @@ import {
 
 // 2: twin statistics as one array of 30 numbers (1 had a tuple per sensor).
 // 3: twins carry rate-of-change tracks (`rates`), and their statistics are weighted by event time.
+//    Twins may carry the ML detector's state (`ml`, NaN written as null); optional, so format 3 snapshots
+//    written before the detector existed restore as they are (the detector starts afresh on them).
 export const SNAPSHOT_FORMAT = 3;
 
 /** What the current format changed, for the message that rejects an older one. */
@@ -48,7 +51,7 @@ export function serializePartitionState(state: PartitionState): PartitionSnapsho
     const entry = store.machines.get(id)!;
     machines.push({
       machineId: id,
-      twin: twinToJson(entry.twin),
+      twin: withMlToJson(twinToJson(entry.twin), entry.twin.ml),
       detection: detectionToJson(entry.detection),
     });
   }
@@ -92,7 +95,7 @@ export function restorePartitionState(snapshot: unknown): PartitionState {
       );
     }
     machines.set(machine.machineId, {
-      twin: twinFromJson(machine.twin, intern),
+      twin: twinFromJson(machine.twin as Twin, machine.twin.ml, intern),
       detection: detectionFromJson(machine.detection, intern),
       savedIn: 0,
       touchedIn: 0,
@@ -130,11 +133,23 @@ function twinToJson(twin: Twin): Twin {
   };
 }
 
-function twinFromJson(twin: Twin, intern: (text: string) => string): Twin {
+function twinFromJson(
+  twin: Twin,
+  ml: ReadonlyArray<number | null> | undefined,
+  intern: (text: string) => string,
+): Twin {
   const copy = twinToJson(twin);
   copy.machineType = intern(copy.machineType);
   copy.status = intern(copy.status) as Twin['status'];
+  if (ml !== undefined) copy.ml = ml.map((value) => (value === null ? NaN : value));
   return copy;
+}
+
+// JSON has no NaN (the ML state's "not set"): it is written as null.
+function withMlToJson(json: Twin, ml: readonly number[] | undefined): Twin {
+  if (ml === undefined) return json;
+  const numbers = ml.map((value) => (Number.isNaN(value) ? null : value));
+  return { ...json, ml: numbers as number[] };
 }
 
 function detectionToJson(detection: MachineDetection | null): MachineDetection | null {
@@ -213,6 +228,14 @@ const twinSchema = z.strictObject({
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     })
     .nullable(),
+  // The ML detector's state (see ml-detection/detector.ts); absent in snapshots from before it.
+  ml: z
+    .array(z.number().nullable())
+    .superRefine((ml, ctx) => {
+      const problem = mlStateProblem(ml.map((value) => (value === null ? NaN : value)));
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
 });
 
 const ruleStateSchema = z.strictObject({

@@ -49,6 +49,18 @@ export interface AnomalyEvent {
   /** The triggering reading (`sensor_data`); null for STALE_DATA opened. */
   readonly reading: SensorReading | null;
   readonly calculatedMetrics: CalculatedMetrics;
+  /** Set by the ML detector (processors/ml-detection) only: which model judged it and what drove it. */
+  readonly ml?: MlDetection;
+}
+
+/** anomaly_records' algorithm_used / ml_confidence / ml_features of an ML anomaly. */
+export interface MlDetection {
+  readonly algorithm: string;
+  /** ml_models.model_version of the model that scored the reading. */
+  readonly modelVersion: string;
+  /** 0..1. */
+  readonly confidence: number;
+  readonly features: Readonly<Record<string, number>>;
 }
 
 /**

@@ -1,6 +1,12 @@
 // Threshold detection: machine type configs (columns + thresholds JSON), their validation, and the
 // per-(machine, rule) state machines that turn readings and stream time into anomaly events.
-export type { AnomalyEvent, AnomalyEventType, CalculatedMetrics, EventSink } from './anomaly-event.js';
+export type {
+  AnomalyEvent,
+  AnomalyEventType,
+  CalculatedMetrics,
+  EventSink,
+  MlDetection,
+} from './anomaly-event.js';
 export { ANOMALY_EVENT_TYPES } from './anomaly-event.js';
 export {
   DERIVATION_FACTORS,

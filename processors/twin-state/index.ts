@@ -37,4 +37,10 @@ export {
   type TwinStats,
 } from './sensor-stats.js';
 export { cloneTwin, createTwin, type LatestValues, type Twin, type TwinCounters } from './twin.js';
-export { TWIN_BACKUP_NUMBERS, TWIN_BACKUP_STRINGS, backupTwin, restoreTwin } from './twin-backup.js';
+export {
+  MAX_ML_NUMBERS,
+  TWIN_BACKUP_NUMBERS,
+  TWIN_BACKUP_STRINGS,
+  backupTwin,
+  restoreTwin,
+} from './twin-backup.js';

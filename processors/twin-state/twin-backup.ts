@@ -21,8 +21,13 @@ const STATS_AT = 4 + LATEST_FIELDS.length + 4 + 3;
 /** The rate tracks' length (0 for none), then the tracks. */
 const RATES_AT = STATS_AT + TWIN_STATS_LENGTH;
 
+/** The ML state's length (0 for none), then the state. */
+const ML_AT = RATES_AT + 1 + MAX_RATE_TRACKS * RATE_TRACK_NUMBERS;
+/** Room for the ML detector's state (processors/ml-detection ML_STATE_LENGTH, checked there). */
+export const MAX_ML_NUMBERS = 24;
+
 /** Numbers per twin in a backup buffer. */
-export const TWIN_BACKUP_NUMBERS = RATES_AT + 1 + MAX_RATE_TRACKS * RATE_TRACK_NUMBERS;
+export const TWIN_BACKUP_NUMBERS = ML_AT + 1 + MAX_ML_NUMBERS;
 /** Strings per twin in a backup's string array. */
 export const TWIN_BACKUP_STRINGS = 2;
 
@@ -63,6 +68,13 @@ export function backupTwin(
   } else {
     numbers[at + RATES_AT] = rates.length;
     for (let r = 0; r < rates.length; r++) numbers[at + RATES_AT + 1 + r] = rates[r]!;
+  }
+  const ml = twin.ml;
+  if (ml === undefined) {
+    numbers[at + ML_AT] = 0;
+  } else {
+    numbers[at + ML_AT] = ml.length;
+    for (let m = 0; m < ml.length; m++) numbers[at + ML_AT + 1 + m] = ml[m]!;
   }
   strings[stringsAt] = twin.machineType;
   strings[stringsAt + 1] = twin.status;
@@ -107,6 +119,13 @@ export function restoreTwin(
     // In place when the batch only moved the tracks on; a new array when it added one.
     if (twin.rates === null || twin.rates.length !== ratesLength) twin.rates = new Array<number>(ratesLength);
     for (let r = 0; r < ratesLength; r++) twin.rates[r] = numbers[at + RATES_AT + 1 + r]!;
+  }
+  const mlLength = numbers[at + ML_AT]!;
+  if (mlLength === 0) {
+    delete twin.ml;
+  } else {
+    if (twin.ml === undefined || twin.ml.length !== mlLength) twin.ml = new Array<number>(mlLength);
+    for (let m = 0; m < mlLength; m++) twin.ml[m] = numbers[at + ML_AT + 1 + m]!;
   }
   twin.machineType = strings[stringsAt]!;
   twin.status = strings[stringsAt + 1] as MachineStatus;

@@ -50,6 +50,11 @@ export interface Twin {
    * rate-tracking); null while there are none.
    */
   rates: number[] | null;
+  /**
+   * The ML detector's state (processors/ml-detection, ML_STATE_LENGTH numbers); absent while no model has
+   * judged the machine (and in snapshots written before the detector existed).
+   */
+  ml?: number[];
 }
 
 /** A new twin from the machine's first reading. */
@@ -92,5 +97,6 @@ export function cloneTwin(twin: Twin): Twin {
     stats: twin.stats.slice(),
     seq: { ...twin.seq },
     rates: twin.rates === null ? null : twin.rates.slice(),
+    ...(twin.ml !== undefined && { ml: twin.ml.slice() }),
   };
 }

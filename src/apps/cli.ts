@@ -3,7 +3,9 @@
 // under src/apps/ and is loaded only when called, so `twin --help` starts fast and loads no native client.
 import { Command } from 'commander';
 import { oneLine } from '../errors.js';
+import type { RawReportOptions } from '../reports/report-options.js';
 import type { RawSimulateOptions } from '../simulator/simulate-options.js';
+import type { RawTrainOptions } from './train.js';
 
 const program = new Command()
   .name('twin')
@@ -38,6 +40,19 @@ program
   });
 
 program
+  .command('notifier')
+  .description(
+    'Run the notifier: watch the alerts in the analytics database and tell people by webhook (generic JSON or ' +
+      'Slack), email (SMTP) or SMS gateway, as the routes in NOTIFY_ROUTES_FILE say: grouped, with reminders, ' +
+      'escalation when nobody acknowledges, and a message when resolved. Retries with backoff; every attempt ' +
+      'is a notification_logs row. Serves /healthz, /readyz and /metrics on NOTIFIER_HTTP_PORT (or HTTP_PORT).',
+  )
+  .action(async () => {
+    const { runNotifier } = await import('./notifier.js');
+    return runNotifier();
+  });
+
+program
   .command('api')
   .description(
     'Serve the query API (machines, twin state, anomalies, metrics, alerts and their actions, machine-type ' +
@@ -58,6 +73,21 @@ program
   .action(async () => {
     const { runMigrate } = await import('./migrate.js');
     return runMigrate();
+  });
+
+program
+  .command('retention')
+  .description(
+    'Apply the retention periods (RETENTION_<TABLE>, see the README): move rows past their period into the ' +
+      "table's _archive table, or delete them, in short batches that are safe while the pipeline writes. " +
+      'Open alerts, the latest alert of each machine and type, and the snapshots recovery needs always stay. ' +
+      'A one-shot job: logs one JSON summary line per table.',
+  )
+  .option('--dry-run', 'count what would be archived or deleted, change nothing')
+  .option('--table <name>', 'only this table (e.g. anomaly_history)')
+  .action(async (options: { dryRun?: boolean; table?: string }) => {
+    const { runRetention } = await import('./retention.js');
+    return runRetention({ dryRun: options.dryRun === true, table: options.table });
   });
 
 program
@@ -83,6 +113,38 @@ program
   .action(async (options: RawSimulateOptions) => {
     const { runSimulate } = await import('./simulate.js');
     return runSimulate(options);
+  });
+
+program
+  .command('report')
+  .description(
+    'Write a maintenance report (uptime and efficiency trends, anomalies, alert figures and recommendations ' +
+      'with their evidence) for the last complete UTC day, ISO week or calendar month ending at or before ' +
+      '--at: one maintenance_reports row per report id (a rerun replaces it) and a self-contained HTML page.',
+  )
+  .option('--type <type>', 'DAILY, WEEKLY or MONTHLY')
+  .option('--machine <id>', 'report on this machine only (default: the whole fleet)')
+  .option('--at <time>', 'ISO-8601 time with zone, or a UTC date (default: now)')
+  .option('--out <dir>', 'directory for the HTML page', 'reports')
+  .action(async (options: RawReportOptions) => {
+    const { runReport } = await import('./report.js');
+    return runReport(options);
+  });
+
+program
+  .command('train')
+  .description(
+    "Fit the ML detector's model of a machine type (or of every type) from the readings of sensor.readings " +
+      'in a time range, store it in ml_models as the next version and make it the ACTIVE one (the previous ' +
+      'ACTIVE one becomes INACTIVE). Running processors switch to it within CONFIG_REFRESH_MS.',
+  )
+  .option('--machine-type <type>', 'the machine type to train')
+  .option('--all', 'train every machine type the history holds')
+  .option('--from <time>', 'start of the history, ISO-8601 with zone (default: 24 hours before --to)')
+  .option('--to <time>', 'end of the history, ISO-8601 with zone (default: now)')
+  .action(async (options: RawTrainOptions) => {
+    const { runTrain } = await import('./train.js');
+    return runTrain(options);
   });
 
 try {

@@ -9,6 +9,7 @@ import { createReliableProducer } from '../kafka/producer.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
 import { startMachineConfigSource } from '../runtime/machine-configs.js';
+import { startMlModelSource } from '../runtime/ml-models.js';
 import { checkDatabase, checkKafka } from '../runtime/preflight.js';
 import { createProcessorMetrics } from '../runtime/processor-metrics.js';
 import { runService } from '../runtime/service.js';
@@ -61,6 +62,8 @@ export async function runProcessor(): Promise<void> {
           checkDatabase('analytics', config.databases.analyticsUrl, budget),
         ]);
         const configs = await startMachineConfigSource(twinPool, config.processor.configRefreshMs, logger);
+        // Models are polled like configs (same interval): `twin train` activates, running processors follow.
+        const models = await startMlModelSource(analyticsPool, config.processor.configRefreshMs, logger);
         const producer = createReliableProducer(config.kafka, logger.child({ component: 'producer' }));
         await producer.connect();
         const p = config.processor;
@@ -73,6 +76,7 @@ export async function runProcessor(): Promise<void> {
           consumerGroup: p.groupId,
           topics: config.topics,
           configs: configs.lookup,
+          models: models.lookup,
           fold: { graceMs: p.lateGraceMs },
           maxMessageBytes: p.maxMessageBytes,
           maxFutureSkewMs: p.maxFutureSkewMs,
@@ -104,6 +108,7 @@ export async function runProcessor(): Promise<void> {
             await pipeline.snapshotAll();
             await consumer.stop();
             configs.stop();
+            models.stop();
             await producer.disconnect();
           },
         };

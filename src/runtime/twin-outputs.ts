@@ -25,7 +25,8 @@ const isAnomaly = (event: TwinEvent): event is AnomalyEvent =>
 
 /**
  * anomaly_history records every transition (opened, escalated, cleared); anomaly_records holds the
- * detections (opened and escalated), with algorithm_used = 'threshold'.
+ * detections (opened and escalated), with algorithm_used = 'threshold', or for the ML detector's
+ * `<algorithm>@<model version>` with ml_confidence and ml_features.
  */
 export function anomalyRows(
   sourceTopic: string,
@@ -56,9 +57,20 @@ export function anomalyRows(
         configVersion: event.configVersion,
         clearReason: event.clearReason,
         source: { topic: sourceTopic, partition, offset: event.sourceOffset },
+        ...(event.ml && { ml: event.ml }),
       },
     });
-    if (event.type !== 'ANOMALY_CLEARED') records.push({ ...row, algorithmUsed: 'threshold' });
+    if (event.type === 'ANOMALY_CLEARED') continue;
+    if (event.ml === undefined) {
+      records.push({ ...row, algorithmUsed: 'threshold' });
+    } else {
+      records.push({
+        ...row,
+        algorithmUsed: `${event.ml.algorithm}@${event.ml.modelVersion}`,
+        mlConfidence: event.ml.confidence,
+        mlFeatures: { modelVersion: event.ml.modelVersion, ...event.ml.features },
+      });
+    }
   }
   return { history, records };
 }

@@ -32,6 +32,7 @@ import {
   type PartitionState,
 } from '../../processors/partition/index.js';
 import type { ConfigLookup } from '../../processors/threshold-detection/index.js';
+import type { ModelLookup } from '../../processors/ml-detection/index.js';
 import { partitionSnapshot, restorePartition } from './partition-snapshots.js';
 import { anomalyRows, eventMessages } from './twin-outputs.js';
 
@@ -44,6 +45,8 @@ export interface TwinPipelineOptions {
   readonly consumerGroup: string;
   readonly topics: { readonly readings: string; readonly twinEvents: string; readonly deadLetter: string };
   readonly configs: ConfigLookup;
+  /** The ACTIVE ML model per machine type (none: thresholds only). */
+  readonly models?: ModelLookup;
   readonly fold: FoldOptions;
   readonly maxMessageBytes: number;
   readonly maxFutureSkewMs: number;
@@ -199,7 +202,13 @@ export class TwinPipeline implements BatchConsumerHandlers {
     if (lastOffset < owned.nextOffset) return;
     const nextOffset = lastOffset + 1n;
 
-    const folded = processBatch(owned.state, records, this.options.configs, this.options.fold);
+    const folded = processBatch(
+      owned.state,
+      records,
+      this.options.configs,
+      this.options.fold,
+      this.options.models,
+    );
     const lates = folded.rejected.filter((entry) => entry.reason === 'late');
     if (lates.length > 0) {
       const byOffset = new Map(batch.messages.map((message) => [Number(message.offset), message]));

@@ -54,7 +54,9 @@ export class WindowProjection implements ProjectionStep {
     const positions = await loadWindowPositions(client, machineIds);
     const folded = aggregateReadings({ streamTime, readings, positions, options: window });
     await addWindowSums(client, folded.sums);
-    await refreshPerformanceMetrics(client, folded.sums, window.windowMs);
+    // The readings name their machines' types: ml_model_version is the type's model live at each window's end.
+    const machineTypes = new Map(readings.map((reading) => [reading.machineId, reading.machineType]));
+    await refreshPerformanceMetrics(client, folded.sums, window.windowMs, machineTypes);
     await saveWindowPositions(client, folded.positions);
 
     metrics.readings.inc({ outcome: 'applied' }, folded.counts.applied);

@@ -221,6 +221,49 @@ describe('performance windows repository', () => {
     expect(rows.map((row) => row.resolution)).toEqual(['P1D', 'PT1H']);
   });
 
+  it('given models activated over time, when windows are refreshed with their machine types, then each row names the model live at its end, and a refresh without a type keeps it', async () => {
+    const start = Date.UTC(2025, 7, 4, 10);
+    await pool.query(
+      `INSERT INTO ml_models (model_id, machine_type, model_version, model_name, status, activated_at)
+       VALUES ('lathe-v1', 'lathe', 'v1', 'robust-z-ewma', 'INACTIVE', $1::timestamptz AT TIME ZONE 'UTC'),
+              ('lathe-v2', 'lathe', 'v2', 'robust-z-ewma', 'ACTIVE', $2::timestamptz AT TIME ZONE 'UTC'),
+              ('mill-v7', 'mill', 'v7', 'robust-z-ewma', 'ACTIVE', $1::timestamptz AT TIME ZONE 'UTC')`,
+      [new Date(start - HOUR).toISOString(), new Date(start + 90_000).toISOString()],
+    );
+    const before = windowSums('lathe-7', start, MINUTE, { readings: 1, sumLoad: 50, plannedReadings: 1 });
+    const after = windowSums('lathe-7', start + 2 * MINUTE, MINUTE, { readings: 1, plannedReadings: 1 });
+    const types = new Map([['lathe-7', 'lathe']]);
+    await inTransaction(pool, async (client) => {
+      await addWindowSums(client, [before, after]);
+      await refreshPerformanceMetrics(client, [before, after], MINUTE, types);
+    });
+    const versions = async () =>
+      (
+        await pool.query<{ resolution: string; calculation_time: number; ml_model_version: string | null }>(
+          `SELECT resolution, (extract(epoch from calculation_time) * 1000)::float8 AS calculation_time,
+                  ml_model_version
+             FROM performance_metrics WHERE machine_id = 'lathe-7'
+            ORDER BY resolution COLLATE "C", calculation_time`,
+        )
+      ).rows;
+    // v2 went live 90 s in: the first minute ended under v1, the third under v2, and so did the hour and day.
+    expect(await versions()).toEqual([
+      { resolution: 'P1D', calculation_time: Date.UTC(2025, 7, 5), ml_model_version: 'v2' },
+      { resolution: 'PT1H', calculation_time: start + HOUR, ml_model_version: 'v2' },
+      { resolution: 'PT1M', calculation_time: start + MINUTE, ml_model_version: 'v1' },
+      { resolution: 'PT1M', calculation_time: start + 3 * MINUTE, ml_model_version: 'v2' },
+    ]);
+
+    // An anomaly count refresh knows no machine type: the versions stay.
+    await inTransaction(pool, async (client) => {
+      await addAnomalyCounts(client, [
+        { machineId: 'lathe-7', windowStart: start, windowMs: MINUTE, count: 1 },
+      ]);
+      await refreshPerformanceMetrics(client, [before], MINUTE);
+    });
+    expect((await versions()).map((row) => row.ml_model_version)).toEqual(['v2', 'v2', 'v1', 'v2']);
+  });
+
   it('given positions saved, when loaded, then they round-trip, and the row keeps the columns of other writers', async () => {
     const seq = emptySeqWindow();
     for (const n of [5, 8, 39, 40]) markSeq(seq, n);

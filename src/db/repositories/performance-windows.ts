@@ -184,11 +184,15 @@ interface MetricsKey {
  * Recomputes the performance_metrics rows of the touched base windows, of their hours and of their UTC days,
  * from the sums in performance_windows (roll-ups add sums; they never average averages). Rows whose values
  * did not change are left alone. With a one-hour base window, the base rows are the hourly ones.
+ * `machineTypes` (machine id → type, from the readings) fills ml_model_version: the model that was live for
+ * the type at the window's end (latest ml_models.activated_at ≤ calculation_time); without a type the row
+ * keeps the version it has.
  */
 export async function refreshPerformanceMetrics(
   client: PoolClient,
   touched: readonly TouchedWindow[],
   windowMs: number,
+  machineTypes?: ReadonlyMap<string, string>,
 ): Promise<void> {
   const keys = new Map<string, MetricsKey>();
   const add = (machineId: string, resolution: string, start: number, lengthMs: number) => {
@@ -242,11 +246,14 @@ export async function refreshPerformanceMetrics(
   await client.query(
     `INSERT INTO performance_metrics
        (machine_id, resolution, window_start, calculation_time, average_load, average_temperature,
-        average_vibration, uptime_percentage, efficiency_rating, anomaly_count)
-     SELECT m, r, ${utcTimestamp('s')}, ${utcTimestamp('e')}, al, at, av, up, ef, a
+        average_vibration, uptime_percentage, efficiency_rating, anomaly_count, ml_model_version)
+     SELECT m, r, ${utcTimestamp('s')}, ${utcTimestamp('e')}, al, at, av, up, ef, a,
+            (SELECT mm.model_version FROM ml_models mm
+              WHERE mm.machine_type = mt AND mm.activated_at <= ${utcTimestamp('e')}
+              ORDER BY mm.activated_at DESC, mm.id DESC LIMIT 1)
        FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::numeric[], $6::numeric[],
-                   $7::numeric[], $8::numeric[], $9::numeric[], $10::int[])
-         AS x(m, r, s, e, al, at, av, up, ef, a)
+                   $7::numeric[], $8::numeric[], $9::numeric[], $10::int[], $11::text[])
+         AS x(m, r, s, e, al, at, av, up, ef, a, mt)
      ON CONFLICT (machine_id, resolution, calculation_time) DO UPDATE SET
        window_start = EXCLUDED.window_start,
        average_load = EXCLUDED.average_load,
@@ -254,14 +261,16 @@ export async function refreshPerformanceMetrics(
        average_vibration = EXCLUDED.average_vibration,
        uptime_percentage = EXCLUDED.uptime_percentage,
        efficiency_rating = EXCLUDED.efficiency_rating,
-       anomaly_count = EXCLUDED.anomaly_count
+       anomaly_count = EXCLUDED.anomaly_count,
+       ml_model_version = coalesce(EXCLUDED.ml_model_version, performance_metrics.ml_model_version)
      WHERE (performance_metrics.window_start, performance_metrics.average_load,
             performance_metrics.average_temperature, performance_metrics.average_vibration,
             performance_metrics.uptime_percentage, performance_metrics.efficiency_rating,
-            performance_metrics.anomaly_count)
+            performance_metrics.anomaly_count, performance_metrics.ml_model_version)
        IS DISTINCT FROM (EXCLUDED.window_start, EXCLUDED.average_load, EXCLUDED.average_temperature,
                          EXCLUDED.average_vibration, EXCLUDED.uptime_percentage, EXCLUDED.efficiency_rating,
-                         EXCLUDED.anomaly_count)`,
+                         EXCLUDED.anomaly_count,
+                         coalesce(EXCLUDED.ml_model_version, performance_metrics.ml_model_version))`,
     [
       rows.map((row) => row.machine_id),
       rows.map((row) => row.resolution),
@@ -273,6 +282,7 @@ export async function refreshPerformanceMetrics(
       rows.map((row) => row.metrics.uptimePercentage),
       rows.map((row) => row.metrics.efficiencyRating),
       rows.map((row) => row.metrics.anomalyCount),
+      rows.map((row) => machineTypes?.get(row.machine_id) ?? null),
     ],
   );
 }

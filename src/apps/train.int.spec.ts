@@ -1,0 +1,108 @@
+// `twin train` as a user runs it, against a test topic holding simulated history and a scratch analytics
+// database: it replays the range from Kafka, stores a model the processor can parse, and a second run
+// activates the next version and retires the first in the same transaction.
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseModel } from '../../processors/ml-detection/index.js';
+import { encodeReading } from '../../schemas/sensor-reading-codec.js';
+import { createFleet, generateReadings } from '../simulator/index.js';
+import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
+import { parseTrainOptions } from './train.js';
+
+const CLI = new URL('./cli.ts', import.meta.url).pathname;
+const MINUTE = 60_000;
+
+function train(
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'train', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('twin train', () => {
+  let pipeline: IsolatedPipeline;
+  let pool: pg.Pool;
+  beforeAll(async () => {
+    pipeline = await createIsolatedPipeline(2);
+    pool = new pg.Pool({ connectionString: pipeline.analytics.url, max: 2 });
+  });
+  afterAll(async () => {
+    await pool.end();
+    await pipeline.dispose();
+  });
+
+  it('given options, when parsed, then exactly one of --machine-type and --all is required and the range defaults to the last day', () => {
+    const now = Date.UTC(2026, 0, 2);
+    expect(parseTrainOptions({ machineType: 'pump' }, now)).toEqual({
+      machineType: 'pump',
+      from: now - 86_400_000,
+      to: now,
+    });
+    expect(() => parseTrainOptions({}, now)).toThrow('--machine-type');
+    expect(() => parseTrainOptions({ machineType: 'pump', all: true }, now)).toThrow('--machine-type');
+    expect(() => parseTrainOptions({ all: true, from: 'yesterday' }, now)).toThrow('--from');
+    expect(() =>
+      parseTrainOptions({ all: true, from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' }, now),
+    ).toThrow('before');
+  });
+
+  it('given 20 minutes of pump history on the readings topic, when trained twice, then v2 is ACTIVE, v1 INACTIVE, and the stored model parses', async () => {
+    const start = Date.now() - 25 * MINUTE;
+    const end = start + 20 * MINUTE;
+    const fleet = createFleet({
+      machines: 4,
+      seed: 5,
+      startTime: start,
+      machineTypes: ['pump'],
+      faultFraction: 0,
+    });
+    const readings = generateReadings(fleet, { until: end });
+    await pipeline.produce(readings.map((r) => ({ key: r.machineId, value: encodeReading(r, 'avro') })));
+    const range = ['--from', new Date(start).toISOString(), '--to', new Date(end).toISOString()];
+
+    const first = await train(pipeline.env, ['--machine-type', 'pump', ...range]);
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(first.stdout).toContain(`history: ${readings.length} readings of pump`);
+    expect(first.stdout).toContain('pump: v1 ACTIVE');
+    const second = await train(pipeline.env, ['--all', ...range]);
+    expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(second.stdout).toContain('pump: v2 ACTIVE (v1 now INACTIVE)');
+
+    const rows = await pool.query<{
+      model_version: string;
+      status: string;
+      model_data: Buffer;
+      accuracy_score: string;
+      training_data_info: { readings: number; machines: number };
+      activated: boolean;
+    }>(
+      `SELECT model_version, status, model_data, accuracy_score, training_data_info,
+              activated_at IS NOT NULL AS activated
+         FROM ml_models WHERE machine_type = 'pump' ORDER BY id`,
+    );
+    expect(rows.rows.map((row) => [row.model_version, row.status, row.activated])).toEqual([
+      ['v1', 'INACTIVE', true],
+      ['v2', 'ACTIVE', true],
+    ]);
+    const active = rows.rows[1]!;
+    expect(active.training_data_info).toMatchObject({ readings: readings.length, machines: 4 });
+    expect(Number(active.accuracy_score)).toBeGreaterThan(0.9);
+    expect(Number(active.accuracy_score)).toBeLessThanOrEqual(1);
+    const model = parseModel(active.model_data, active.model_version);
+    expect(model).toMatchObject({ machineType: 'pump', version: 'v2', algorithm: 'robust-z-ewma' });
+    expect(model.levels.temperature.mean).toBeGreaterThan(40);
+    expect(model.levels.temperature.mean).toBeLessThan(70);
+  }, 120_000);
+});
