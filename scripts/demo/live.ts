@@ -1,7 +1,10 @@
-// `npm run demo`, after the stack is up and migrated: the twin processor, the projector, the query API and a
-// simulated fleet of a few hundred machines with injected faults, and a live summary every two seconds.
-// Ctrl-C stops them all cleanly.
+// `npm run demo`, after the stack is up and migrated: the twin processor, the projector, the query API, the
+// notifier (sending to a webhook receiver in this script) and a simulated fleet of a few hundred machines with
+// injected faults, and a live summary every two seconds. After the backfill, `twin train` fits the ML models and
+// the running processor picks them up. Ctrl-C stops them all cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 
@@ -12,6 +15,8 @@ const METRICS_PORT = 9464;
 const PROJECTOR_METRICS_PORT = 9465;
 const API_METRICS_PORT = 9466;
 const API_PORT = 8080;
+const NOTIFIER_METRICS_PORT = 9467;
+const WEBHOOK_PORT = 8090;
 const config = loadConfig();
 const cli = new URL('../../src/apps/cli.ts', import.meta.url).pathname;
 // Children get their own process group so Ctrl-C reaches only the demo, which stops them in order.
@@ -22,9 +27,62 @@ const twin = (args: string[], stderr: 'inherit' | 'ignore', env: Record<string, 
     detached: true,
   });
 
+// A stand-in for the plant's on-call webhook: it counts what the notifier sends, by kind.
+const received = { total: 0, byKind: new Map<string, number>(), last: '' };
+const webhook = createServer((request, response) => {
+  let body = '';
+  request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  request.on('end', () => {
+    try {
+      const message = JSON.parse(body) as { kind?: string; subject?: string };
+      received.total += 1;
+      const kind = message.kind ?? 'OTHER';
+      received.byKind.set(kind, (received.byKind.get(kind) ?? 0) + 1);
+      received.last = message.subject ?? '';
+    } catch {
+      // Not ours; the notifier only sends JSON.
+    }
+    response.writeHead(200).end();
+  });
+}).listen(WEBHOOK_PORT, '127.0.0.1');
+mkdirSync('.stack', { recursive: true });
+const routesFile = '.stack/demo-notification-routes.json';
+writeFileSync(
+  routesFile,
+  JSON.stringify({
+    routes: [
+      {
+        id: 'demo-on-call',
+        match: { minSeverity: 'HIGH' },
+        groupWaitMs: 5_000,
+        repeatIntervalMs: 600_000,
+        escalateAfterMs: 120_000,
+        contacts: [
+          {
+            name: 'on-call',
+            channel: 'WEBHOOK',
+            format: 'generic',
+            url: `http://127.0.0.1:${WEBHOOK_PORT}/on-call`,
+          },
+          {
+            name: 'shift-lead',
+            channel: 'WEBHOOK',
+            format: 'slack',
+            url: `http://127.0.0.1:${WEBHOOK_PORT}/lead`,
+          },
+        ],
+      },
+    ],
+  }),
+);
+
 const processor = twin(['processor'], 'inherit', { HTTP_PORT: String(METRICS_PORT) });
 const projector = twin(['projector'], 'inherit', { HTTP_PORT: String(PROJECTOR_METRICS_PORT) });
 const api = twin(['api'], 'inherit', { HTTP_PORT: String(API_METRICS_PORT), API_PORT: String(API_PORT) });
+const notifier = twin(['notifier'], 'inherit', {
+  HTTP_PORT: String(NOTIFIER_METRICS_PORT),
+  NOTIFY_ROUTES_FILE: routesFile,
+});
 // First the last half hour of the fleet's history as a backfill (one reading per machine per second, faults
 // included), so anomalies show within seconds; then the fleet live. The simulators' own progress lines would
 // interleave with the summary, which shows the rate anyway.
@@ -89,12 +147,19 @@ async function summary(): Promise<string> {
             (SELECT count(*) FROM performance_metrics) AS windows`,
   );
   const row = projected.rows[0];
+  const kinds = [...received.byKind].map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const models = await analyticsDb.query<{ live: string }>(
+    `SELECT string_agg(machine_type || ' ' || model_version, ', ' ORDER BY machine_type) AS live
+       FROM ml_models WHERE status = 'ACTIVE'`,
+  );
   return (
     `${new Date().toISOString().slice(11, 19)}  ${Math.round(rate)} readings/s  ` +
     `lag ${metrics.get('twin_consumer_lag_messages') ?? 0}  ` +
     `dead letters ${metrics.get('twin_dead_letters_total') ?? 0}  anomalies opened: ${anomalies}\n` +
     `          alerts open ${row?.open ?? 0} (flapping ${row?.flapping ?? 0})  ` +
-    `performance_metrics rows ${row?.windows ?? 0}`
+    `performance_metrics rows ${row?.windows ?? 0}  ML models ${models.rows[0]?.live ?? 'none yet'}\n` +
+    `          notifications received ${received.total}${kinds ? ` (${kinds})` : ''}` +
+    `${received.last ? `  last: ${received.last.slice(0, 80)}` : ''}`
   );
 }
 
@@ -119,15 +184,19 @@ async function stop(): Promise<void> {
     child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
   simulator.kill('SIGTERM');
   await exited(simulator);
-  for (const child of [processor, projector, api]) child.kill('SIGTERM');
-  await Promise.all([exited(processor), exited(projector), exited(api)]);
+  for (const child of [processor, projector, api, notifier]) child.kill('SIGTERM');
+  await Promise.all([exited(processor), exited(projector), exited(api), exited(notifier)]);
+  webhook.close();
   await Promise.all([twinDb.end(), analyticsDb.end()]);
   console.log(`
 Stopped. Where to look next (the stack is still up; \`npm run stack:down\` stops it):
   psql ${config.databases.twinUrl} -c 'SELECT machine_id, anomaly_type, severity, timestamp FROM anomaly_history ORDER BY id DESC LIMIT 20'
   psql ${config.databases.analyticsUrl} -c 'SELECT anomaly_type, severity, count(*) FROM anomaly_records GROUP BY 1, 2'
   psql ${config.databases.analyticsUrl} -c "SELECT alert_id, status, severity, details->'repeatCount' FROM alerts ORDER BY updated_at DESC LIMIT 20"
-  npm run twin -- api   then   curl -s 'localhost:${API_PORT}/alerts?status=NEW'   (OpenAPI: localhost:${API_PORT}/openapi.json)`);
+  psql ${config.databases.analyticsUrl} -c 'SELECT notification_type, status, subject FROM notification_logs ORDER BY id DESC LIMIT 20'
+  npm run twin -- api   then   curl -s 'localhost:${API_PORT}/alerts?status=NEW'   (OpenAPI: localhost:${API_PORT}/openapi.json)
+  npm run twin -- report --type DAILY --at $(date -u -d tomorrow +%F)   (today so far; HTML in reports/)
+  npm run twin -- retention --dry-run`);
   process.exit(0);
 }
 process.once('SIGINT', () => void stop());
@@ -142,8 +211,16 @@ const watch = (child: ChildProcess, onSuccess?: () => void) =>
 watch(processor);
 watch(projector);
 watch(api);
+watch(notifier);
 watch(simulator, () => {
-  console.log('backfill sent; the fleet is live now');
+  console.log('backfill sent; the fleet is live now; training the ML models on the backfill…');
   simulator = goLive();
   watch(simulator);
+  // Trained on the backfill just sent; the running processor hot-swaps the models in within CONFIG_REFRESH_MS.
+  const from = new Date(Date.now() - (BACKFILL_SECONDS + 600) * 1000).toISOString();
+  const train = twin(['train', '--all', '--from', from], 'inherit');
+  train.once('exit', (code) => {
+    if (!stopping)
+      console.log(code === 0 ? 'ML models trained and live' : `twin train failed (code ${code})`);
+  });
 });
