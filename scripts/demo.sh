@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 npm run -s stack:up
 npm run -s db:migrate
-exec npx tsx scripts/demo/live.ts "$@"
+exec node --import tsx scripts/demo/live.ts "$@"

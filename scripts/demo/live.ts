@@ -27,18 +27,18 @@ const twin = (args: string[], stderr: 'inherit' | 'ignore', env: Record<string, 
     detached: true,
   });
 
-// A stand-in for the plant's on-call webhook: it counts what the notifier sends, by kind.
-const received = { total: 0, byKind: new Map<string, number>(), last: '' };
+// A stand-in for the plant's webhooks: it counts what the notifier sends, by contact.
+const received = { total: 0, byContact: new Map<string, number>(), last: '' };
 const webhook = createServer((request, response) => {
   let body = '';
   request.on('data', (chunk: Buffer) => (body += chunk.toString()));
   request.on('end', () => {
     try {
-      const message = JSON.parse(body) as { kind?: string; subject?: string };
+      const message = JSON.parse(body) as { subject?: string; text?: string };
       received.total += 1;
-      const kind = message.kind ?? 'OTHER';
-      received.byKind.set(kind, (received.byKind.get(kind) ?? 0) + 1);
-      received.last = message.subject ?? '';
+      const contact = (request.url ?? '/').slice(1);
+      received.byContact.set(contact, (received.byContact.get(contact) ?? 0) + 1);
+      received.last = message.subject ?? message.text ?? '';
     } catch {
       // Not ours; the notifier only sends JSON.
     }
@@ -147,7 +147,7 @@ async function summary(): Promise<string> {
             (SELECT count(*) FROM performance_metrics) AS windows`,
   );
   const row = projected.rows[0];
-  const kinds = [...received.byKind].map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const contacts = [...received.byContact].map(([contact, n]) => `${contact} ${n}`).join(', ');
   const models = await analyticsDb.query<{ live: string }>(
     `SELECT string_agg(machine_type || ' ' || model_version, ', ' ORDER BY machine_type) AS live
        FROM ml_models WHERE status = 'ACTIVE'`,
@@ -158,7 +158,7 @@ async function summary(): Promise<string> {
     `dead letters ${metrics.get('twin_dead_letters_total') ?? 0}  anomalies opened: ${anomalies}\n` +
     `          alerts open ${row?.open ?? 0} (flapping ${row?.flapping ?? 0})  ` +
     `performance_metrics rows ${row?.windows ?? 0}  ML models ${models.rows[0]?.live ?? 'none yet'}\n` +
-    `          notifications received ${received.total}${kinds ? ` (${kinds})` : ''}` +
+    `          notifications received ${received.total}${contacts ? ` (${contacts})` : ''}` +
     `${received.last ? `  last: ${received.last.slice(0, 80)}` : ''}`
   );
 }
@@ -176,12 +176,14 @@ const timer = setInterval(() => {
 }, 2_000);
 
 let stopping = false;
+let train: ChildProcess | undefined;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(timer);
   const exited = (child: ChildProcess) =>
     child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+  train?.kill('SIGTERM');
   simulator.kill('SIGTERM');
   await exited(simulator);
   for (const child of [processor, projector, api, notifier]) child.kill('SIGTERM');
@@ -218,7 +220,7 @@ watch(simulator, () => {
   watch(simulator);
   // Trained on the backfill just sent; the running processor hot-swaps the models in within CONFIG_REFRESH_MS.
   const from = new Date(Date.now() - (BACKFILL_SECONDS + 600) * 1000).toISOString();
-  const train = twin(['train', '--all', '--from', from], 'inherit');
+  train = twin(['train', '--all', '--from', from], 'inherit');
   train.once('exit', (code) => {
     if (!stopping)
       console.log(code === 0 ? 'ML models trained and live' : `twin train failed (code ${code})`);
