@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs what Twinstream needs on a new machine, idempotently:
 #  - Debian's development packages the Kafka client (librdkafka) links against, only where missing;
+#  - the tools the tests run for real: Prometheus and promtool (the scrape test, rule checks), and kubectl (which
+#    renders the kustomize overlays) unless one is already on the PATH;
 #  - the npm dependencies, building librdkafka against those system libraries and against this Node's own headers
 #    (its default install downloads sources and headers, which a closed network refuses).
 # Re-running is cheap: npm ci is skipped while node_modules matches package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-required_debs=(libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev)
+required_debs=(libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev prometheus)
+# Any kubectl with kustomize will do; Debian's is the fallback.
+command -v kubectl >/dev/null || required_debs+=(kubernetes-client)
 missing=()
 for deb in "${required_debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed' || missing+=("$deb")

@@ -22,6 +22,12 @@ export async function writeSnapshot(
   snapshot: PartitionSnapshot,
 ): Promise<void> {
   const offset = snapshot.offset.toString();
+  // A snapshot at an offset already snapshotted (an idle partition snapshotted again after a restart)
+  // replaces it: the fold is deterministic, so it is the same state, and a machine must appear once.
+  await client.query(
+    `DELETE FROM state_snapshots WHERE source_topic = $1 AND source_partition = $2 AND source_offset = $3`,
+    [key.topic, key.partition, offset],
+  );
   await client.query(
     `INSERT INTO state_snapshots (machine_id, snapshot_time, state_data, source_topic, source_partition, source_offset)
      SELECT m, timestamp 'epoch' + $3::bigint * interval '1 millisecond', s, $4, $5, $6
