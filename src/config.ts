@@ -97,6 +97,12 @@ const environment = z.object({
   NOTIFIER_LEASE_MS: positiveInt.default(60_000),
   NOTIFIER_CONCURRENCY: positiveInt.max(256).default(16),
   NOTIFIER_HTTP_PORT: port.optional(),
+  // One-shot jobs (report, train, retention) push their metrics here when set (a Prometheus Pushgateway).
+  PUSHGATEWAY_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { message: 'expected an http(s) URL' })
+    .optional(),
   STARTUP_TIMEOUT_MS: positiveInt.default(10_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(20_000),
   // `twin retention`: RETENTION_BATCH_SIZE, RETENTION_<TABLE> (period) and RETENTION_<TABLE>_MODE.
@@ -174,6 +180,8 @@ export interface Config {
   };
   /** `twin retention`: per-table periods and modes (see processors/retention/README.md). */
   readonly retention: RetentionConfig;
+  /** PUSHGATEWAY_URL: where one-shot jobs push their metrics at the end of a run; undefined: no push. */
+  readonly pushgatewayUrl: string | undefined;
   readonly logLevel: string;
   readonly startupTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
@@ -260,6 +268,7 @@ export function loadConfig(env: Environment = process.env): Config {
       httpPort: e.NOTIFIER_HTTP_PORT ?? e.HTTP_PORT,
     },
     retention: retentionConfigOf(e),
+    pushgatewayUrl: e.PUSHGATEWAY_URL,
     logLevel: e.LOG_LEVEL,
     startupTimeoutMs: e.STARTUP_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

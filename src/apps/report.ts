@@ -5,15 +5,23 @@
 //
 //   twin report --type WEEKLY                              # last ISO week (Mon–Sun), whole fleet
 //   twin report --type DAILY --machine pump-0001 --at 2026-03-09T06:00:00Z --out /var/reports
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { createPool } from '../db/pool.js';
+import { withJobMetrics } from '../metrics/push-job-metrics.js';
 import { checkDatabase } from '../runtime/preflight.js';
 import { generateReport } from '../reports/generate-report.js';
-import { parseReportOptions, type RawReportOptions } from '../reports/report-options.js';
+import { parseReportOptions, type RawReportOptions, type ReportSettings } from '../reports/report-options.js';
 
 export async function runReport(raw: RawReportOptions): Promise<void> {
   const settings = parseReportOptions(raw, Date.now());
   const config = loadConfig();
+  const job = `report-${settings.type.toLowerCase()}`;
+  await withJobMetrics({ job, url: config.pushgatewayUrl, command: 'twin report' }, () =>
+    report(config, settings),
+  );
+}
+
+async function report(config: Config, settings: ReportSettings): Promise<void> {
   await checkDatabase('analytics', config.databases.analyticsUrl, config.startupTimeoutMs);
   const pool = createPool(config.databases.analyticsUrl, { max: 4, applicationName: 'twin-report' });
   try {

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
+import { withJobMetrics } from '../metrics/push-job-metrics.js';
 import { checkDatabase } from '../runtime/preflight.js';
 import { selectTable, type RetentionTableName } from '../../processors/retention/index.js';
 import { createRetentionMetrics, runRetentionJob, type TableSummary } from '../retention/index.js';
@@ -16,8 +17,16 @@ export interface RetentionOptions {
 }
 
 export async function runRetention(options: RetentionOptions): Promise<void> {
-  const { summaries } = await retain(loadConfig(), options);
-  const failed = summaries.filter((summary) => summary.error !== undefined);
+  const config = loadConfig();
+  let failed: TableSummary[] = [];
+  await withJobMetrics(
+    { job: 'retention', url: config.pushgatewayUrl, command: 'twin retention' },
+    async () => {
+      const { summaries, registry } = await retain(config, options);
+      failed = summaries.filter((summary) => summary.error !== undefined);
+      return { registry, succeeded: failed.length === 0 };
+    },
+  );
   if (failed.length > 0) {
     throw new Error(
       `${failed.length} table(s) failed (${failed.map((s) => `${s.table}: ${s.error}`).join('; ')}); rerun to finish`,

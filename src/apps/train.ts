@@ -11,9 +11,10 @@
 // skipped (exit code 1 if nothing could be trained).
 import { fitModel, type TrainingSummary } from '../../processors/ml-detection/index.js';
 import { parseIsoTimestamp } from '../../processors/readings/iso-timestamp.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
+import { withJobMetrics } from '../metrics/push-job-metrics.js';
 import { activateNewModel } from '../ml/model-store.js';
 import { readHistory } from '../ml/reading-history.js';
 import { checkDatabase, checkKafka } from '../runtime/preflight.js';
@@ -57,8 +58,15 @@ export function parseTrainOptions(raw: RawTrainOptions, now: number): TrainOptio
 
 export async function runTrain(raw: RawTrainOptions): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ name: 'twin-train', level: config.logLevel });
   const options = parseTrainOptions(raw, Date.now());
+  await withJobMetrics({ job: 'train', url: config.pushgatewayUrl, command: 'twin train' }, () =>
+    train(config, options),
+  );
+}
+
+/** false when nothing could be trained (exit code 1). */
+async function train(config: Config, options: TrainOptions): Promise<boolean> {
+  const logger = createLogger({ name: 'twin-train', level: config.logLevel });
   await checkKafka(config.kafka, config.startupTimeoutMs);
   await checkDatabase('analytics', config.databases.analyticsUrl, config.startupTimeoutMs);
   const history = await readHistory({
@@ -108,6 +116,7 @@ export async function runTrain(raw: RawTrainOptions): Promise<void> {
     await pool.end();
   }
   if (trained === 0) process.exitCode = 1;
+  return trained > 0;
 }
 
 function trainingDataInfo(topic: string, options: TrainOptions, summary: TrainingSummary) {

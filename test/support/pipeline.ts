@@ -57,6 +57,8 @@ export interface ProcessorProcess extends ChildProcess {
   ready(): Promise<void>;
   /** How many readings partitions it owns now, from its own /metrics. */
   ownedPartitions(): Promise<number>;
+  /** Its ops port (/healthz, /readyz, /metrics). */
+  readonly port: number;
 }
 
 export interface ExpectedOutputs {
@@ -139,7 +141,7 @@ export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPi
       const match = /^twin_partitions_owned\{[^}]*\} (\d+)$/m.exec(text);
       return Number(match?.[1] ?? 0);
     };
-    return Object.assign(child, { ready, ownedPartitions });
+    return Object.assign(child, { ready, ownedPartitions, port });
   };
 
   return {

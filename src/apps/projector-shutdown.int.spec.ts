@@ -1,0 +1,131 @@
+// A graceful stop of the projector under load: SIGTERM while twin events and readings are still arriving must
+// go unready first, let the in-flight batches commit, and exit 0 within SHUTDOWN_TIMEOUT_MS; a successor then
+// finishes both topics, and the read models equal what an uninterrupted run (`--rebuild` from the log) gives.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeReading } from '../../schemas/sensor-reading-codec.js';
+import { createFleet, generateReadings } from '../simulator/index.js';
+import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
+
+const READINGS = 40_000;
+const MACHINES = 60;
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** Every projected row, without surrogate ids and write clocks. */
+const READ_MODELS = {
+  alerts: `SELECT alert_id, machine_id, severity, alert_type, timestamp, description, details, status, assigned_to,
+                  resolution_time, created_at, updated_at FROM alerts ORDER BY alert_id`,
+  metrics: `SELECT machine_id, resolution, window_start, calculation_time, average_load, average_temperature,
+                   average_vibration, uptime_percentage, anomaly_count, efficiency_rating
+              FROM performance_metrics ORDER BY machine_id, resolution, calculation_time`,
+  windows: `SELECT machine_id, window_start, window_ms, readings, sum_load, sum_temperature, sum_vibration,
+                   planned_readings, running_readings, sum_load_running, good_count, reject_count, anomaly_count
+              FROM performance_windows ORDER BY machine_id, window_start`,
+  twins: `SELECT machine_id, machine_type, status, status_since, last_event_time, twin, source_partition,
+                 source_offset FROM machine_twins ORDER BY machine_id`,
+};
+
+describe('twin projector stopped by SIGTERM under load', () => {
+  let pipeline: IsolatedPipeline;
+  let analytics: pg.Pool;
+  beforeAll(async () => {
+    pipeline = await createIsolatedPipeline(3);
+    analytics = new pg.Pool({ connectionString: pipeline.analytics.url, max: 2 });
+  });
+  afterAll(async () => {
+    await analytics.end();
+    await pipeline.dispose();
+  });
+
+  const readModels = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        Object.entries(READ_MODELS).map(async ([name, sql]) => [name, (await analytics.query(sql)).rows]),
+      ),
+    ) as Record<keyof typeof READ_MODELS, Record<string, unknown>[]>;
+  const projectedOffsets = async () =>
+    Number(
+      (await analytics.query<{ n: string | null }>('SELECT sum(next_offset) AS n FROM projector_checkpoints'))
+        .rows[0]?.n ?? 0,
+    );
+
+  it('given events still arriving, when SIGTERM lands mid-load, then it goes unready, exits 0 within the deadline, and a successor ends with the rows of an uninterrupted run', async () => {
+    const fleet = createFleet({
+      machines: MACHINES,
+      seed: 23,
+      startTime: Date.UTC(2026, 0, 19, 6, 0, 0),
+      faultFraction: 0.5,
+      faultPeriodMs: (READINGS / MACHINES) * 1_000,
+    });
+    const messages = generateReadings(fleet, { count: READINGS }).map((reading, index) => ({
+      key: reading.machineId,
+      value: encodeReading(reading, index % 2 === 0 ? 'json' : 'avro'),
+    }));
+    // The processor keeps turning a steady stream of readings into twin events while the projector works.
+    const processor = await pipeline.startProcessor();
+    await processor.ready();
+    const producing = (async () => {
+      for (let start = 0; start < messages.length; start += 4_000) {
+        await pipeline.produce(messages.slice(start, start + 4_000));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const env = { PROJECTOR_BATCH_SIZE: '300', SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) };
+    const first = await pipeline.startProjector(env);
+    await first.ready();
+    while ((await projectedOffsets()) < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const exited = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
+    let exitedAt = 0;
+    void exited.then(() => (exitedAt = Date.now()));
+    const signalledAt = Date.now();
+    first.kill('SIGTERM');
+    let unreadyBeforeExit = false;
+    while (first.exitCode === null && exitedAt === 0) {
+      const status = await fetch(`http://127.0.0.1:${first.port}/readyz`).then(
+        (response) => response.status,
+        () => 0,
+      );
+      if (status === 503 && first.exitCode === null) {
+        unreadyBeforeExit = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const code = await exited;
+    const atStop = await projectedOffsets();
+    console.info(
+      `projector SIGTERM at ${atStop} projected offsets; exited ${code} after ${exitedAt - signalledAt} ms`,
+    );
+    expect(unreadyBeforeExit).toBe(true);
+    expect(code).toBe(0); // service.ts exits 1 past SHUTDOWN_TIMEOUT_MS
+
+    await producing;
+    await pipeline.waitUntilCaughtUp(180_000);
+    processor.kill('SIGTERM');
+    expect(await new Promise((resolve) => processor.once('exit', resolve))).toBe(0);
+    expect(atStop).toBeLessThan(2 * READINGS); // the successor had work left (events + readings)
+
+    const second = await pipeline.startProjector(env);
+    await second.ready();
+    await pipeline.waitUntilProjected(180_000);
+    second.kill('SIGTERM');
+    expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(0);
+    const interrupted = await readModels();
+    expect(interrupted.alerts.length).toBeGreaterThan(5);
+    // Every reading is in exactly one window: none lost, none counted twice.
+    expect(interrupted.windows.reduce((sum, row) => sum + Number(row.readings), 0)).toBe(READINGS);
+    expect(interrupted.twins.length).toBe(MACHINES);
+
+    const rebuild = await pipeline.startProjector(env, ['--rebuild']);
+    await rebuild.ready();
+    await pipeline.waitUntilProjected(180_000);
+    rebuild.kill('SIGTERM');
+    expect(await new Promise((resolve) => rebuild.once('exit', resolve))).toBe(0);
+    const uninterrupted = await readModels();
+    expect(interrupted.alerts).toEqual(uninterrupted.alerts);
+    expect(interrupted.windows).toEqual(uninterrupted.windows);
+    expect(interrupted.metrics).toEqual(uninterrupted.metrics);
+    expect(interrupted.twins).toEqual(uninterrupted.twins);
+  });
+});
