@@ -18,8 +18,6 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY processors ./processors
 COPY schemas ./schemas
 COPY src ./src
-# src/retention/bench-retention.ts imports test/support (a scratch database helper), so tsc needs it.
-COPY test/support ./test/support
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: only what `twin` reads when it runs ---------------------------------------------------------------

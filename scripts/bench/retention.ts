@@ -1,12 +1,12 @@
 // Benchmark: how fast retention archives, on scratch databases of the configured server. Prints figures;
-// asserts nothing. `npx tsx src/retention/bench-retention.ts [rows] [batch size]`
+// asserts nothing. `npx tsx scripts/bench/retention.ts [rows] [batch size]`
 import pg from 'pg';
 import { RETENTION_TABLES, type RetentionPolicies } from '../../processors/retention/index.js';
 import { createScratchDatabase } from '../../test/support/postgres.js';
-import { migrateDatabases } from '../db/migrate.js';
-import { createLogger } from '../logger.js';
-import { createMetricsRegistry } from '../metrics.js';
-import { createRetentionMetrics, runRetentionJob } from './index.js';
+import { migrateDatabases } from '../../src/db/migrate.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetricsRegistry } from '../../src/metrics.js';
+import { createRetentionMetrics, runRetentionJob } from '../../src/retention/index.js';
 
 const DAY = 86_400_000;
 const rows = Number(process.argv[2] ?? 200_000);
