@@ -74,6 +74,8 @@ interface OwnedPartition {
 
 export class TwinPipeline implements BatchConsumerHandlers {
   private readonly owned = new Map<number, OwnedPartition>();
+  /** Set by the shutdown snapshot: no batch starts after it. */
+  private shuttingDown = false;
 
   constructor(private readonly options: TwinPipelineOptions) {}
 
@@ -149,6 +151,9 @@ export class TwinPipeline implements BatchConsumerHandlers {
   async onBatch(batch: PartitionBatch): Promise<void> {
     const owned = this.owned.get(batch.partition);
     if (!owned) return; // revoked while fetched: the new owner reads it from its own start
+    // Fetched before the pause but not started: left uncommitted for the next owner, so the shutdown
+    // snapshot stays at the committed offset.
+    if (this.shuttingDown) return;
     const work = this.process(owned, batch);
     owned.inFlight = work;
     try {
@@ -159,8 +164,9 @@ export class TwinPipeline implements BatchConsumerHandlers {
     }
   }
 
-  /** Snapshots every owned partition now (on shutdown, so a restart replays nothing). */
+  /** On shutdown: starts no further batch and snapshots every owned partition, so a restart replays nothing. */
   async snapshotAll(): Promise<void> {
+    this.shuttingDown = true;
     for (const owned of this.owned.values()) {
       await owned.inFlight.catch(() => undefined);
       await inTransaction(this.options.twinPool, async (client) => {
