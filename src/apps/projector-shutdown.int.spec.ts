@@ -6,24 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import { createFleet, generateReadings } from '../simulator/index.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
+import { readModels as readModelsOf } from '../../test/support/read-models.js';
 
 const READINGS = 40_000;
 const MACHINES = 60;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
-
-/** Every projected row, without surrogate ids and write clocks. */
-const READ_MODELS = {
-  alerts: `SELECT alert_id, machine_id, severity, alert_type, timestamp, description, details, status, assigned_to,
-                  resolution_time, created_at, updated_at FROM alerts ORDER BY alert_id`,
-  metrics: `SELECT machine_id, resolution, window_start, calculation_time, average_load, average_temperature,
-                   average_vibration, uptime_percentage, anomaly_count, efficiency_rating
-              FROM performance_metrics ORDER BY machine_id, resolution, calculation_time`,
-  windows: `SELECT machine_id, window_start, window_ms, readings, sum_load, sum_temperature, sum_vibration,
-                   planned_readings, running_readings, sum_load_running, good_count, reject_count, anomaly_count
-              FROM performance_windows ORDER BY machine_id, window_start`,
-  twins: `SELECT machine_id, machine_type, status, status_since, last_event_time, twin, source_partition,
-                 source_offset FROM machine_twins ORDER BY machine_id`,
-};
 
 describe('twin projector stopped by SIGTERM under load', () => {
   let pipeline: IsolatedPipeline;
@@ -37,12 +24,7 @@ describe('twin projector stopped by SIGTERM under load', () => {
     await pipeline.dispose();
   });
 
-  const readModels = async () =>
-    Object.fromEntries(
-      await Promise.all(
-        Object.entries(READ_MODELS).map(async ([name, sql]) => [name, (await analytics.query(sql)).rows]),
-      ),
-    ) as Record<keyof typeof READ_MODELS, Record<string, unknown>[]>;
+  const readModels = () => readModelsOf(analytics);
   const projectedOffsets = async () =>
     Number(
       (await analytics.query<{ n: string | null }>('SELECT sum(next_offset) AS n FROM projector_checkpoints'))
