@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import { decodeTwinEvent } from '../../schemas/twin-event-codec.js';
 import { createFleet, generateReadings } from '../simulator/index.js';
+import { stopWithSigterm } from '../../test/support/graceful-stop.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
 import { testConfig, uniqueName } from '../../test/support/kafka.js';
 import { createKafka } from '../kafka/client.js';
@@ -62,29 +63,10 @@ describe('twin processor stopped by SIGTERM under load', () => {
     })();
     while ((await pipeline.progress()) < 6_000) await new Promise((resolve) => setTimeout(resolve, 50));
 
-    const exited = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
-    let exitedAt = 0;
-    void exited.then(() => (exitedAt = Date.now()));
-    const signalledAt = Date.now();
     const progressAtSignal = await pipeline.progress();
     const producedAtSignal = produced;
-    first.kill('SIGTERM');
-
-    // Poll /readyz from the moment of the signal: it must say 503 while the process is still stopping.
-    let unreadyBeforeExit = false;
-    while (first.exitCode === null && exitedAt === 0) {
-      const status = await fetch(`http://127.0.0.1:${first.port}/readyz`).then(
-        (response) => response.status,
-        () => 0,
-      );
-      if (status === 503 && first.exitCode === null) {
-        unreadyBeforeExit = true;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const code = await exited;
-    const stopMs = exitedAt - signalledAt;
+    // /readyz is polled from the moment of the signal: it must say 503 while the process is still stopping.
+    const { code, stopMs, unreadyBeforeExit } = await stopWithSigterm(first);
     console.info(
       `processor SIGTERM at ${progressAtSignal} committed / ${producedAtSignal} produced of ${READINGS}; ` +
         `exited ${code} after ${stopMs} ms`,

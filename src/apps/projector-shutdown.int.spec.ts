@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import { createFleet, generateReadings } from '../simulator/index.js';
+import { stopWithSigterm } from '../../test/support/graceful-stop.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
 import { readModels as readModelsOf } from '../../test/support/read-models.js';
 
@@ -57,28 +58,9 @@ describe('twin projector stopped by SIGTERM under load', () => {
     await first.ready();
     while ((await projectedOffsets()) < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
 
-    const exited = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
-    let exitedAt = 0;
-    void exited.then(() => (exitedAt = Date.now()));
-    const signalledAt = Date.now();
-    first.kill('SIGTERM');
-    let unreadyBeforeExit = false;
-    while (first.exitCode === null && exitedAt === 0) {
-      const status = await fetch(`http://127.0.0.1:${first.port}/readyz`).then(
-        (response) => response.status,
-        () => 0,
-      );
-      if (status === 503 && first.exitCode === null) {
-        unreadyBeforeExit = true;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const code = await exited;
+    const { code, stopMs, unreadyBeforeExit } = await stopWithSigterm(first);
     const atStop = await projectedOffsets();
-    console.info(
-      `projector SIGTERM at ${atStop} projected offsets; exited ${code} after ${exitedAt - signalledAt} ms`,
-    );
+    console.info(`projector SIGTERM at ${atStop} projected offsets; exited ${code} after ${stopMs} ms`);
     expect(unreadyBeforeExit).toBe(true);
     expect(code).toBe(0); // service.ts exits 1 past SHUTDOWN_TIMEOUT_MS
 
