@@ -79,6 +79,16 @@ export const nextCursor = {
   description: 'pass as `cursor` for the next page; null on the last page',
 } as const;
 
+/** The 200 response of a paged list: `{ items, next_cursor }`. */
+export function pagedResponse<const Item extends object>(item: Item) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['items', 'next_cursor'],
+    properties: { items: { type: 'array', items: item }, next_cursor: nextCursor },
+  } as const;
+}
+
 export const machineParams = {
   type: 'object',
   required: ['machine_id'],

@@ -9,12 +9,12 @@ import type { ApiContext, ApiRoutes } from '../context.js';
 import { ApiError, badRequest, notFound } from '../http-errors.js';
 import { decodeTimeCursor, encodeTimeCursor, iso, isoOrNull, pageOf, parseTime } from '../paging.js';
 import {
+  pagedResponse,
   alertId,
   alertStatus,
   errorResponses,
   identifier,
   isoTime,
-  nextCursor,
   note,
   nullableIsoTime,
   nullableString,
@@ -248,12 +248,7 @@ export const alertRoutes: ApiRoutes = (app, context) => {
           },
         },
         response: {
-          200: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['items', 'next_cursor'],
-            properties: { items: { type: 'array', items: alertSummarySchema }, next_cursor: nextCursor },
-          },
+          200: pagedResponse(alertSummarySchema),
           ...errorResponses(400),
         },
       },

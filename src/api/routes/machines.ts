@@ -16,13 +16,13 @@ import {
   parseTime,
 } from '../paging.js';
 import {
+  pagedResponse,
   errorResponses,
   identifier,
   isoTime,
   jsonObject,
   machineParams,
   machineStatus,
-  nextCursor,
   nullableIsoTime,
   nullableJsonObject,
   nullableNumber,
@@ -247,12 +247,7 @@ export const machineRoutes: ApiRoutes = (app, { analyticsPool, now }) => {
           properties: { machine_type: identifier, status: machineStatus, ...pageQuery },
         },
         response: {
-          200: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['items', 'next_cursor'],
-            properties: { items: { type: 'array', items: machineSummary }, next_cursor: nextCursor },
-          },
+          200: pagedResponse(machineSummary),
           ...errorResponses(400),
         },
       },
@@ -331,12 +326,7 @@ export const machineRoutes: ApiRoutes = (app, { analyticsPool, now }) => {
           },
         },
         response: {
-          200: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['items', 'next_cursor'],
-            properties: { items: { type: 'array', items: anomalyItem }, next_cursor: nextCursor },
-          },
+          200: pagedResponse(anomalyItem),
           ...errorResponses(400, 404),
         },
       },
