@@ -1,0 +1,456 @@
+// `npm run bench` (issue 7): drain throughput of the real processor + projector against a naive one-message-at-a-
+// time consumer (A B B A, never at the same time), heap per machine, CPU per process, correctness every run.
+// Flags: --readings N (2,000,000) --machines M (10,000) --baseline-readings B (N/20) --smoke --out DIR.
+// Prints figures and writes <out>/<timestamp>.json and .md. It asserts nothing about speed.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeReading, encodeReading } from '../../schemas/sensor-reading-codec.js';
+import { createLogger } from '../../src/logger.js';
+import { createReliableProducer } from '../../src/kafka/producer.js';
+import { createFleet, type FaultPlan } from '../../src/simulator/index.js';
+import { createIsolatedPipeline, type ProcessorProcess } from '../../test/support/pipeline.js';
+import { createTestTopic, testConfig, uniqueName } from '../../test/support/kafka.js';
+import { createScratchDatabase, withClient } from '../../test/support/postgres.js';
+import { NAIVE_SCHEMA, naiveAnomalies, runNaiveConsumer, simpleBounds } from './naive-consumer.js';
+
+interface Options {
+  readings: number;
+  machines: number;
+  baselineReadings: number;
+  smoke: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const value = (flag: string) => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const smoke = argv.includes('--smoke');
+  const readings = Number(value('--readings') ?? (smoke ? 20_000 : 2_000_000));
+  const machines = Number(value('--machines') ?? (smoke ? 500 : 10_000));
+  const baselineReadings = Number(
+    value('--baseline-readings') ?? (smoke ? 2_000 : Math.max(Math.round(readings / 20), 1_000)),
+  );
+  return { readings, machines, baselineReadings, smoke, out: value('--out') ?? 'bench/results' };
+}
+
+// ---------------------------------------------------------------------------------------------- the readings
+
+/** Pre-encoded readings (Avro single-object) in one buffer, with ~1 % anomalous from planned faults. */
+interface Encoded {
+  readonly count: number;
+  readonly data: Buffer;
+  readonly ends: Uint32Array;
+  readonly keys: string[];
+  readonly faults: number;
+  message(index: number): { key: string; value: Buffer };
+}
+
+function encodeReadings(count: number, machines: number): Encoded {
+  // Every machine reports every 10 s of event time, so a fault window outlasts the rules' raise-after delays.
+  const intervalMs = 10_000;
+  const rounds = Math.ceil(count / machines);
+  // Event time ends an hour ago, so nothing is "future" and the run reads as history replayed.
+  const startTime = Date.now() - 3_600_000 - rounds * intervalMs;
+  // 2 % of machines overheat or vibrate for the middle half of the run: about 1 % of readings are anomalous.
+  const probe = createFleet({ machines, seed: 42, startTime, intervalMs, faults: [] });
+  const faulty = Math.max(1, Math.round(machines * 0.02));
+  const plans: FaultPlan[] = [];
+  for (let k = 0; k < faulty; k++) {
+    plans.push({
+      machineId: probe.machines[Math.floor((k * machines) / faulty)]!.machineId,
+      fault: k % 2 === 0 ? 'overheating' : 'vibration_spike',
+      startTime: startTime + Math.floor(rounds / 4) * intervalMs,
+      endTime: startTime + Math.floor((3 * rounds) / 4) * intervalMs,
+      magnitude: k % 2 === 0 ? 40 : 12,
+    });
+  }
+  const fleet = createFleet({ machines, seed: 42, startTime, intervalMs, faults: plans });
+  const chunks: Buffer[] = [];
+  const ends = new Uint32Array(count);
+  const keys: string[] = new Array<string>(count);
+  let end = 0;
+  for (let i = 0; i < count; i++) {
+    const reading = fleet.next();
+    const value = encodeReading(reading, 'avro');
+    chunks.push(value);
+    end += value.length;
+    ends[i] = end;
+    keys[i] = reading.machineId;
+  }
+  const data = Buffer.concat(chunks);
+  return {
+    count,
+    data,
+    ends,
+    keys,
+    faults: plans.length,
+    message(index) {
+      const start = index === 0 ? 0 : ends[index - 1]!;
+      return { key: keys[index]!, value: data.subarray(start, ends[index]) };
+    },
+  };
+}
+
+async function produceAll(topic: string, encoded: Encoded, count: number, from = 0): Promise<number> {
+  const producer = createReliableProducer(testConfig.kafka, createLogger({ name: 'bench', level: 'error' }));
+  await producer.connect();
+  const started = performance.now();
+  try {
+    for (let start = from; start < from + count; start += 20_000) {
+      const batch = [];
+      for (let i = start; i < Math.min(start + 20_000, from + count); i++)
+        batch.push({ topic, ...encoded.message(i) });
+      await producer.sendAll(batch);
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return (performance.now() - started) / 1000;
+}
+
+// ---------------------------------------------------------------------------------------------- CPU sampling
+
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15 of the whole line)
+  } catch {
+    return 0;
+  }
+}
+
+function findPids(): { broker: number[]; postgres: number[] } {
+  const broker: number[] = [];
+  const postgres: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm === 'postgres') postgres.push(Number(entry));
+      else if (comm === 'java') {
+        const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+        if (/kafka/i.test(cmdline)) broker.push(Number(entry));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { broker, postgres };
+}
+
+type CpuSeconds = Record<string, number>;
+
+/** CPU seconds used per process group between start() and stop(). */
+function cpuMeter(extra: () => Record<string, number | undefined>) {
+  const sample = () => {
+    const { broker, postgres } = findPids();
+    const values: Record<string, number> = {
+      broker: broker.reduce((sum, pid) => sum + cpuTicks(pid), 0) / TICKS,
+      postgres: postgres.reduce((sum, pid) => sum + cpuTicks(pid), 0) / TICKS,
+      bench: cpuTicks(process.pid) / TICKS,
+    };
+    for (const [name, pid] of Object.entries(extra())) if (pid) values[name] = cpuTicks(pid) / TICKS;
+    return values;
+  };
+  const first = sample();
+  const last: Record<string, number> = { ...first };
+  // Child processes must be sampled before they exit: keep the latest value of each.
+  const timer = setInterval(() => Object.assign(last, sample()), 500);
+  return {
+    stop(): CpuSeconds {
+      clearInterval(timer);
+      Object.assign(last, sample());
+      const used: CpuSeconds = {};
+      for (const [name, value] of Object.entries(last)) used[name] = round2(value - (first[name] ?? 0));
+      return used;
+    },
+  };
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+// ---------------------------------------------------------------------------------------------- phases
+
+interface PhaseResult {
+  phase: string;
+  readings: number;
+  seconds: number;
+  readingsPerSecond: number;
+  processorSeconds?: number;
+  cpuSeconds: CpuSeconds;
+  correctness: { expected: number; written: number; lost: number; duplicated: number; ok: boolean };
+  notes: string;
+}
+
+function compare(expected: string[], written: string[]) {
+  const want = new Set(expected);
+  const seen = new Map<string, number>();
+  for (const id of written) seen.set(id, (seen.get(id) ?? 0) + 1);
+  let lost = 0;
+  for (const id of want) if (!seen.has(id)) lost += 1;
+  let duplicated = 0;
+  for (const count of seen.values()) if (count > 1) duplicated += count - 1;
+  const unexpected = [...seen.keys()].filter((id) => !want.has(id)).length;
+  return { lost, duplicated: duplicated + unexpected };
+}
+
+async function pipelinePhase(name: string, encoded: Encoded, count: number): Promise<PhaseResult> {
+  const pipeline = await createIsolatedPipeline(3);
+  let processor: ProcessorProcess | undefined;
+  let projector: ProcessorProcess | undefined;
+  try {
+    const producedIn = await produceAll(pipeline.topics.readings, encoded, count);
+    const meter = cpuMeter(() => ({ processor: processor?.pid, projector: projector?.pid }));
+    const started = performance.now();
+    processor = await pipeline.startProcessor();
+    projector = await pipeline.startProjector();
+    await pipeline.waitUntilCaughtUp(3_600_000);
+    const processorSeconds = (performance.now() - started) / 1000;
+    await pipeline.waitUntilProjected(3_600_000);
+    const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = meter.stop();
+    processor.kill('SIGTERM');
+    projector.kill('SIGTERM');
+    const expected = await pipeline.expected();
+    const history = await pipeline.query<{ event_id: string }>(
+      'twin',
+      'SELECT event_id FROM anomaly_history',
+    );
+    const records = await pipeline.query<{ event_id: string }>(
+      'analytics',
+      'SELECT event_id FROM anomaly_records',
+    );
+    const h = compare(
+      expected.historyIds,
+      history.map((row) => row.event_id),
+    );
+    const r = compare(
+      expected.recordIds,
+      records.map((row) => row.event_id),
+    );
+    const expectedRows = expected.historyIds.length + expected.recordIds.length;
+    return {
+      phase: name,
+      readings: count,
+      seconds: round2(seconds),
+      readingsPerSecond: Math.round(count / seconds),
+      processorSeconds: round2(processorSeconds),
+      cpuSeconds,
+      correctness: {
+        expected: expectedRows,
+        written: history.length + records.length,
+        lost: h.lost + r.lost,
+        duplicated: h.duplicated + r.duplicated,
+        ok: h.lost + r.lost + h.duplicated + r.duplicated === 0,
+      },
+      notes:
+        `anomaly_history ${history.length}/${expected.historyIds.length}, anomaly_records ` +
+        `${records.length}/${expected.recordIds.length}; processor caught up at ${round2(processorSeconds)} s; ` +
+        `includes process start; produced (untimed) in ${round2(producedIn)} s`,
+    };
+  } finally {
+    await pipeline.dispose();
+  }
+}
+
+async function baselinePhase(name: string, encoded: Encoded, count: number): Promise<PhaseResult> {
+  const topic = await createTestTopic('bench-naive', 3);
+  const database = await createScratchDatabase('bench_naive');
+  try {
+    await withClient(database.url, (client) => client.query(NAIVE_SCHEMA));
+    // The middle of the stream, where the faults are, so the naive check has anomalies to write too.
+    const from = Math.max(0, Math.floor(encoded.count / 2) - Math.floor(count / 2));
+    const producedIn = await produceAll(topic.topic, encoded, count, from);
+    const bounds = simpleBounds();
+    // Expected naive anomalies, from the readings themselves.
+    let expectedRows = 0;
+    for (let i = from; i < from + count; i++) {
+      const decoded = decodeReading(encoded.message(i).value, {
+        maxBytes: testConfig.processor.maxMessageBytes,
+        nowMs: Date.now(),
+        maxFutureSkewMs: Number.MAX_SAFE_INTEGER,
+      });
+      if (decoded.ok) expectedRows += naiveAnomalies(decoded.reading, bounds).length;
+    }
+    const meter = cpuMeter(() => ({}));
+    const run = await runNaiveConsumer({
+      kafka: testConfig.kafka,
+      topic: topic.topic,
+      groupId: uniqueName('bench-naive'),
+      databaseUrl: database.url,
+      total: count,
+      maxBytes: testConfig.processor.maxMessageBytes,
+    });
+    const cpuSeconds = meter.stop();
+    const rows = await withClient(database.url, (client) =>
+      client.query<{ total: string; distinct_keys: string }>(
+        `SELECT count(*) AS total, count(DISTINCT (source, sensor)) AS distinct_keys FROM naive_anomalies`,
+      ),
+    );
+    const total = Number(rows.rows[0]?.total ?? 0);
+    const distinct = Number(rows.rows[0]?.distinct_keys ?? 0);
+    const lost = Math.max(0, expectedRows - distinct);
+    const duplicated = total - distinct + Math.max(0, distinct - expectedRows);
+    return {
+      phase: name,
+      readings: count,
+      seconds: round2(run.seconds),
+      readingsPerSecond: Math.round(count / run.seconds),
+      cpuSeconds,
+      correctness: { expected: expectedRows, written: total, lost, duplicated, ok: lost + duplicated === 0 },
+      notes: `naive_anomalies (simple bounds); timed from its first message (group join excluded); produced (untimed) in ${round2(producedIn)} s`,
+    };
+  } finally {
+    await database.drop().catch(() => undefined);
+    await topic.remove().catch(() => undefined);
+  }
+}
+
+function memoryPhase(): Array<{ machines: number; heapBytes: number; bytesPerMachine: number | null }> {
+  const script = new URL('./heap-per-machine.ts', import.meta.url).pathname;
+  const output = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', script, '0', '10000', '100000'],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(output.trim().split('\n').at(-1)!) as Array<{
+    machines: number;
+    heapBytes: number;
+    bytesPerMachine: number | null;
+  }>;
+}
+
+// ---------------------------------------------------------------------------------------------- report
+
+function markdown(report: Report): string {
+  const cpu = (seconds: CpuSeconds) =>
+    Object.entries(seconds)
+      .filter(([, value]) => value > 0)
+      .map(([name, value]) => `${name} ${value.toFixed(1)}`)
+      .join(', ');
+  const lines = [
+    `# Twinstream bench ${report.startedAt}`,
+    '',
+    `${report.options.readings.toLocaleString('en-US')} readings, ${report.options.machines.toLocaleString('en-US')} machines` +
+      `${report.options.smoke ? ' (smoke)' : ''}; node ${process.version}; ${report.cores} cores; broker and database on this machine.`,
+    '',
+    '## Drain and baseline (A B B A)',
+    '',
+    '| phase | readings | seconds | readings/s | CPU s per process | ratio to baseline | correctness |',
+    '| --- | ---: | ---: | ---: | --- | ---: | --- |',
+    ...report.phases.map(
+      (phase) =>
+        `| ${phase.phase} | ${phase.readings.toLocaleString('en-US')} | ${phase.seconds.toFixed(2)} | ` +
+        `${phase.readingsPerSecond.toLocaleString('en-US')} | ${cpu(phase.cpuSeconds)} | ` +
+        `${(phase.readingsPerSecond / report.baselineReadingsPerSecond).toFixed(1)}× | ` +
+        `${phase.correctness.ok ? 'OK' : 'FAIL'}: ${phase.correctness.written}/${phase.correctness.expected} rows, ` +
+        `lost ${phase.correctness.lost}, duplicated ${phase.correctness.duplicated} |`,
+    ),
+    '',
+    `Ratio (mean pipeline readings/s over mean baseline readings/s): **${report.ratio.toFixed(1)}×**.`,
+    '',
+    '## Memory (heap after GC of warm twin state, pure fold in a child process)',
+    '',
+    '| machines | heap bytes | bytes per machine | per 10,000 machines |',
+    '| ---: | ---: | ---: | ---: |',
+    ...report.memory.map(
+      (row) =>
+        `| ${row.machines.toLocaleString('en-US')} | ${row.heapBytes.toLocaleString('en-US')} | ` +
+        `${row.bytesPerMachine === null ? '-' : row.bytesPerMachine.toFixed(0)} | ` +
+        `${row.bytesPerMachine === null ? '-' : `${((row.bytesPerMachine * 10_000) / 1e6).toFixed(2)} MB`} |`,
+    ),
+    '',
+    '## Live phase',
+    '',
+    report.live,
+    '',
+    '## Notes',
+    '',
+    ...report.phases.map((phase) => `- ${phase.phase}: ${phase.notes}`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+interface Report {
+  startedAt: string;
+  options: Options;
+  cores: number;
+  faults: number;
+  phases: PhaseResult[];
+  baselineReadingsPerSecond: number;
+  pipelineReadingsPerSecond: number;
+  ratio: number;
+  memory: Array<{ machines: number; heapBytes: number; bytesPerMachine: number | null }>;
+  live: string;
+  correct: boolean;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const startedAt = new Date().toISOString();
+  const log = (line: string) => console.log(`[bench] ${line}`);
+  log(`encoding ${options.readings} readings for ${options.machines} machines`);
+  const encoded = encodeReadings(Math.max(options.readings, options.baselineReadings), options.machines);
+  const phases: PhaseResult[] = [];
+  const baselineCount = Math.min(options.baselineReadings, encoded.count);
+  for (const [name, kind] of [
+    ['A baseline (naive)', 'baseline'],
+    ['B pipeline', 'pipeline'],
+    ['B pipeline', 'pipeline'],
+    ['A baseline (naive)', 'baseline'],
+  ] as const) {
+    log(`${name}…`);
+    const result =
+      kind === 'baseline'
+        ? await baselinePhase(name, encoded, baselineCount)
+        : await pipelinePhase(name, encoded, options.readings);
+    log(
+      `${name}: ${result.readingsPerSecond} readings/s, lost ${result.correctness.lost}, duplicated ${result.correctness.duplicated}`,
+    );
+    phases.push(result);
+  }
+  log('memory…');
+  const memory = memoryPhase();
+  const mean = (list: PhaseResult[]) =>
+    list.reduce((sum, phase) => sum + phase.readingsPerSecond, 0) / Math.max(list.length, 1);
+  const baselineReadingsPerSecond = mean(phases.filter((phase) => phase.phase.startsWith('A')));
+  const pipelineReadingsPerSecond = mean(phases.filter((phase) => phase.phase.startsWith('B')));
+  const report: Report = {
+    startedAt,
+    options,
+    cores: (await import('node:os')).cpus().length,
+    faults: encoded.faults,
+    phases,
+    baselineReadingsPerSecond: Math.round(baselineReadingsPerSecond),
+    pipelineReadingsPerSecond: Math.round(pipelineReadingsPerSecond),
+    ratio: pipelineReadingsPerSecond / baselineReadingsPerSecond,
+    memory,
+    live: 'Not implemented yet (open-loop producer at fixed rates with produce-to-commit latency percentiles).',
+    correct: phases.every((phase) => phase.correctness.ok),
+  };
+  mkdirSync(options.out, { recursive: true });
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  writeFileSync(join(options.out, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  const text = markdown(report);
+  writeFileSync(join(options.out, `${stamp}.md`), text);
+  console.log(text);
+  console.log(`[bench] wrote ${join(options.out, `${stamp}.json`)} and .md`);
+  process.exitCode = report.correct ? 0 : 1;
+}
+
+// Dropping a scratch database WITH (FORCE) ends its idle pooled connections ("terminating connection due to
+// administrator command", 57P01); a pool reports that as an 'error' event nobody listens to. Ignore only that.
+process.on('uncaughtException', (error: Error & { code?: string }) => {
+  if (error.code === '57P01') return;
+  console.error(error);
+  process.exit(1);
+});
+
+await main();
