@@ -117,7 +117,9 @@ export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPi
 
   const launch = async (command: string[], extraEnv: Record<string, string>) => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...command], {
+    // PIPELINE_NODE_ARGS: extra node flags for the children, e.g. `npm run bench -- --profile DIR`'s --cpu-prof.
+    const nodeArgs = process.env.PIPELINE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, ...command], {
       env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', ...extraEnv },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
