@@ -38,5 +38,7 @@ COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 # Files stay root-owned and read-only to the process; it runs as an unprivileged user with no home to write.
 USER 10001:10001
+# As src/apps/node-flags.ts: a young generation big enough for a 50,000-message batch (less CPU in GC).
+ENV NODE_OPTIONS="--max-semi-space-size=64"
 ENTRYPOINT ["tini", "--", "node", "bin/twin.js"]
 CMD ["--help"]

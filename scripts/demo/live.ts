@@ -2,6 +2,7 @@
 // notifier (sending to a webhook receiver in this script) and a simulated fleet of a few hundred machines with
 // injected faults, and a live summary every two seconds. After the backfill, `twin train` fits the ML models and
 // the running processor picks them up. Ctrl-C stops them all cleanly.
+import { SERVICE_NODE_FLAGS } from '../../src/apps/node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,7 +22,7 @@ const config = loadConfig();
 const cli = new URL('../../src/apps/cli.ts', import.meta.url).pathname;
 // Children get their own process group so Ctrl-C reaches only the demo, which stops them in order.
 const twin = (args: string[], stderr: 'inherit' | 'ignore', env: Record<string, string> = {}): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+  spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', cli, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', stderr],
     detached: true,

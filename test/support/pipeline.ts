@@ -10,6 +10,7 @@ import {
   serializePartitionState,
   type ReadingRecord,
 } from '../../processors/partition/index.js';
+import { SERVICE_NODE_FLAGS } from '../../src/apps/node-flags.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateDatabases } from '../../src/db/migrate.js';
 import { createKafka } from '../../src/kafka/client.js';
@@ -119,10 +120,14 @@ export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPi
     const port = await freePort();
     // PIPELINE_NODE_ARGS: extra node flags for the children, e.g. `npm run bench -- --profile DIR`'s --cpu-prof.
     const nodeArgs = process.env.PIPELINE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, ...command], {
-      env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', ...extraEnv },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...SERVICE_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', CLI, ...command],
+      {
+        env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', ...extraEnv },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     children.add(child);
     child.once('exit', () => children.delete(child));
     const ready = async () => {
