@@ -159,6 +159,7 @@ INSERT INTO wanted VALUES
   (:'projector', 'performance_metrics', 'SELECT, INSERT, UPDATE, TRUNCATE'),
   (:'projector', 'performance_metrics_archive', 'TRUNCATE'),
   (:'projector', 'performance_windows', 'SELECT, INSERT, UPDATE, TRUNCATE'),
+  (:'projector', 'performance_rollups', 'SELECT, INSERT, UPDATE, TRUNCATE'),
   (:'projector', 'machine_twins', 'SELECT, INSERT, UPDATE, TRUNCATE'),
   (:'projector', 'ml_models', 'SELECT'),
   -- api: src/api/routes/*.ts; an operator's action (src/runtime/alert-actions.ts) locks the alert FOR UPDATE,

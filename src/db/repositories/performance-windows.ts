@@ -1,17 +1,19 @@
-// The projector's writes for performance metrics, inside its batch transaction: per-window sums (added, so a
-// batch's partial sums accumulate), the per-machine window positions, and performance_metrics rows recomputed
-// from the sums for each touched base window, its hour and its UTC day. One statement per step, whatever the
-// batch size (UNNEST arrays).
+// The projector's writes for performance metrics, inside its batch transaction: per-window sums and their hour
+// and UTC day roll-ups (added, so a batch's partial sums accumulate), the per-machine window positions, and the
+// performance_metrics rows of each touched window, hour and day, computed from those sums (one row each). One
+// statement per step, whatever the batch size (UNNEST arrays).
 import type { PoolClient } from 'pg';
 import {
   DAY_MS,
   HOUR_MS,
+  ROLL_UP_MS,
   baseResolution,
   emptySums,
   mergeSums,
   rollUpStart,
   windowMetrics,
   type MachineWindowPosition,
+  type RollUpResolution,
   type WindowSums,
   type WindowTotals,
 } from '../../../processors/performance-windows/index.js';
@@ -116,47 +118,100 @@ function mergeByWindow(sums: readonly WindowSums[]): WindowSums[] {
   return [...merged.values()].sort(byMachineAndStart);
 }
 
-/** Adds partial sums to their windows, creating the rows that don't exist yet. */
+const SUM_COLUMNS = [
+  'readings',
+  'sum_load',
+  'sum_temperature',
+  'sum_vibration',
+  'planned_readings',
+  'running_readings',
+  'sum_load_running',
+  'good_count',
+  'reject_count',
+  'anomaly_count',
+] as const;
+const SUM_TYPES = ['int', 'bigint', 'bigint', 'bigint', 'int', 'int', 'bigint', 'bigint', 'bigint', 'int'];
+const sumValues = (rows: readonly WindowTotals[]) => [
+  rows.map((row) => row.readings),
+  rows.map((row) => row.sumLoad),
+  rows.map((row) => row.sumTemperature),
+  rows.map((row) => row.sumVibration),
+  rows.map((row) => row.plannedReadings),
+  rows.map((row) => row.runningReadings),
+  rows.map((row) => row.sumLoadRunning),
+  rows.map((row) => row.goodCount),
+  rows.map((row) => row.rejectCount),
+  rows.map((row) => row.anomalyCount),
+];
+
+/**
+ * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE` adding the sums to `table`'s rows, whose key columns
+ * come first: one statement for any number of rows.
+ */
+function addSumsStatement(table: string, keyColumns: ReadonlyArray<readonly [string, string]>): string {
+  const columns = [...keyColumns.map(([name]) => name), ...SUM_COLUMNS];
+  const types = [...keyColumns.map(([, type]) => type), ...SUM_TYPES];
+  const selected = columns.map((name) => (name === 'window_start' ? utcTimestamp(name) : name));
+  return `INSERT INTO ${table} (${columns.join(', ')}, updated_at)
+     SELECT ${selected.join(', ')}, CURRENT_TIMESTAMP
+       FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')}) AS x(${columns.join(', ')})
+     ON CONFLICT (${keyColumns
+       .filter(([name]) => name !== 'window_ms')
+       .map(([name]) => name)
+       .join(', ')}) DO UPDATE SET
+       ${SUM_COLUMNS.map((name) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(', ')},
+       updated_at = CURRENT_TIMESTAMP`;
+}
+
+const ADD_WINDOW_SUMS = addSumsStatement('performance_windows', [
+  ['machine_id', 'text'],
+  ['window_start', 'float8'],
+  ['window_ms', 'int'],
+]);
+const ADD_ROLLUP_SUMS = addSumsStatement('performance_rollups', [
+  ['machine_id', 'text'],
+  ['resolution', 'text'],
+  ['window_start', 'float8'],
+]);
+
+/** The partial sums of the hours and days the windows fall in, one entry per roll-up row, in lock order. */
+function rollUps(windows: readonly WindowSums[]): Array<WindowSums & { resolution: RollUpResolution }> {
+  const merged = new Map<string, WindowSums & { resolution: RollUpResolution }>();
+  for (const window of windows) {
+    for (const resolution of ['PT1H', 'P1D'] as const) {
+      const start = rollUpStart(window.windowStart, resolution);
+      const key = `${window.machineId}\u0000${resolution}\u0000${start}`;
+      const earlier = merged.get(key);
+      const partial = { ...window, windowStart: start, windowMs: ROLL_UP_MS[resolution] };
+      merged.set(key, { ...(earlier === undefined ? partial : mergeSums(earlier, partial)), resolution });
+    }
+  }
+  return [...merged.values()].sort(
+    (a, b) =>
+      byMachineAndStart(a, b) || (a.resolution < b.resolution ? -1 : a.resolution > b.resolution ? 1 : 0),
+  );
+}
+
+/**
+ * Adds partial sums to their windows and to the hour and day roll-ups they fall in, creating the rows that
+ * don't exist yet.
+ */
 export async function addWindowSums(client: PoolClient, sums: readonly WindowSums[]): Promise<void> {
   const rows = mergeByWindow(sums);
   if (rows.length === 0) return;
-  await client.query(
-    `INSERT INTO performance_windows
-       (machine_id, window_start, window_ms, readings, sum_load, sum_temperature, sum_vibration,
-        planned_readings, running_readings, sum_load_running, good_count, reject_count, anomaly_count,
-        updated_at)
-     SELECT m, ${utcTimestamp('s')}, w, r, sl, st, sv, pr, rr, slr, g, rj, a, CURRENT_TIMESTAMP
-       FROM unnest($1::text[], $2::float8[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::bigint[],
-                   $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::int[])
-         AS x(m, s, w, r, sl, st, sv, pr, rr, slr, g, rj, a)
-     ON CONFLICT (machine_id, window_start) DO UPDATE SET
-       readings = performance_windows.readings + EXCLUDED.readings,
-       sum_load = performance_windows.sum_load + EXCLUDED.sum_load,
-       sum_temperature = performance_windows.sum_temperature + EXCLUDED.sum_temperature,
-       sum_vibration = performance_windows.sum_vibration + EXCLUDED.sum_vibration,
-       planned_readings = performance_windows.planned_readings + EXCLUDED.planned_readings,
-       running_readings = performance_windows.running_readings + EXCLUDED.running_readings,
-       sum_load_running = performance_windows.sum_load_running + EXCLUDED.sum_load_running,
-       good_count = performance_windows.good_count + EXCLUDED.good_count,
-       reject_count = performance_windows.reject_count + EXCLUDED.reject_count,
-       anomaly_count = performance_windows.anomaly_count + EXCLUDED.anomaly_count,
-       updated_at = CURRENT_TIMESTAMP`,
-    [
-      rows.map((row) => row.machineId),
-      rows.map((row) => row.windowStart),
-      rows.map((row) => row.windowMs),
-      rows.map((row) => row.readings),
-      rows.map((row) => row.sumLoad),
-      rows.map((row) => row.sumTemperature),
-      rows.map((row) => row.sumVibration),
-      rows.map((row) => row.plannedReadings),
-      rows.map((row) => row.runningReadings),
-      rows.map((row) => row.sumLoadRunning),
-      rows.map((row) => row.goodCount),
-      rows.map((row) => row.rejectCount),
-      rows.map((row) => row.anomalyCount),
-    ],
-  );
+  await client.query(ADD_WINDOW_SUMS, [
+    rows.map((row) => row.machineId),
+    rows.map((row) => row.windowStart),
+    rows.map((row) => row.windowMs),
+    ...sumValues(rows),
+  ]);
+  const rollUpRows = rollUps(rows);
+  await client.query(ADD_ROLLUP_SUMS, [
+    rollUpRows.map((row) => row.machineId),
+    rollUpRows.map((row) => row.resolution),
+    rollUpRows.map((row) => row.windowStart),
+    ...sumValues(rollUpRows),
+  ]);
 }
 
 /** Adds anomaly counts to their windows; a window with no reading yet gets a row of zero sums. */
@@ -178,7 +233,23 @@ interface MetricsKey {
   resolution: string;
   start: number;
   end: number;
+  /** A base window (performance_windows) rather than a roll-up (performance_rollups). */
+  base: boolean;
 }
+
+/** Sum columns and the WindowTotals field each is read into. */
+const SUM_ALIASES: ReadonlyArray<readonly [string, keyof WindowTotals]> = [
+  ['readings', 'readings'],
+  ['sum_load', 'sumLoad'],
+  ['sum_temperature', 'sumTemperature'],
+  ['sum_vibration', 'sumVibration'],
+  ['planned_readings', 'plannedReadings'],
+  ['running_readings', 'runningReadings'],
+  ['sum_load_running', 'sumLoadRunning'],
+  ['good_count', 'goodCount'],
+  ['reject_count', 'rejectCount'],
+  ['anomaly_count', 'anomalyCount'],
+];
 
 /**
  * Recomputes the performance_metrics rows of the touched base windows, of their hours and of their UTC days,
@@ -195,19 +266,20 @@ export async function refreshPerformanceMetrics(
   machineTypes?: ReadonlyMap<string, string>,
 ): Promise<void> {
   const keys = new Map<string, MetricsKey>();
-  const add = (machineId: string, resolution: string, start: number, lengthMs: number) => {
+  const add = (machineId: string, resolution: string, start: number, lengthMs: number, base: boolean) => {
     keys.set(`${machineId}\u0000${resolution}\u0000${start}`, {
       machineId,
       resolution,
       start,
       end: start + lengthMs,
+      base,
     });
   };
   const base = baseResolution(windowMs);
   for (const { machineId, windowStart } of touched) {
-    if (windowMs !== HOUR_MS) add(machineId, base, windowStart, windowMs);
-    add(machineId, 'PT1H', rollUpStart(windowStart, 'PT1H'), HOUR_MS);
-    add(machineId, 'P1D', rollUpStart(windowStart, 'P1D'), DAY_MS);
+    if (windowMs !== HOUR_MS) add(machineId, base, windowStart, windowMs, true);
+    add(machineId, 'PT1H', rollUpStart(windowStart, 'PT1H'), HOUR_MS, false);
+    add(machineId, 'P1D', rollUpStart(windowStart, 'P1D'), DAY_MS, false);
   }
   if (keys.size === 0) return;
   const wanted = [...keys.values()];
@@ -219,25 +291,22 @@ export async function refreshPerformanceMetrics(
     >
   >(
     `SELECT k.machine_id, k.resolution, k.start_ms, k.end_ms,
-            sum(w.readings)::float8 AS "readings", sum(w.sum_load)::float8 AS "sumLoad",
-            sum(w.sum_temperature)::float8 AS "sumTemperature",
-            sum(w.sum_vibration)::float8 AS "sumVibration",
-            sum(w.planned_readings)::float8 AS "plannedReadings",
-            sum(w.running_readings)::float8 AS "runningReadings", sum(w.sum_load_running)::float8 AS "sumLoadRunning",
-            sum(w.good_count)::float8 AS "goodCount", sum(w.reject_count)::float8 AS "rejectCount",
-            sum(w.anomaly_count)::float8 AS "anomalyCount"
-       FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS k(machine_id, resolution, start_ms, end_ms)
-       JOIN performance_windows w
-         ON w.machine_id = k.machine_id
-        AND w.window_start >= ${utcTimestamp('k.start_ms')}
-        AND w.window_start < ${utcTimestamp('k.end_ms')}
-      GROUP BY k.machine_id, k.resolution, k.start_ms, k.end_ms
+            ${SUM_ALIASES.map(([column, alias]) => `coalesce(w.${column}, r.${column})::float8 AS "${alias}"`).join(', ')}
+       FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::bool[])
+         AS k(machine_id, resolution, start_ms, end_ms, base)
+       LEFT JOIN performance_windows w
+         ON k.base AND w.machine_id = k.machine_id AND w.window_start = ${utcTimestamp('k.start_ms')}
+       LEFT JOIN performance_rollups r
+         ON NOT k.base AND r.machine_id = k.machine_id AND r.resolution = k.resolution
+        AND r.window_start = ${utcTimestamp('k.start_ms')}
+      WHERE w.machine_id IS NOT NULL OR r.machine_id IS NOT NULL
       ORDER BY k.machine_id, k.resolution, k.start_ms`,
     [
       wanted.map((key) => key.machineId),
       wanted.map((key) => key.resolution),
       wanted.map((key) => key.start),
       wanted.map((key) => key.end),
+      wanted.map((key) => key.base),
     ],
   );
   const rows = totals.rows.map((row) => ({ ...row, metrics: windowMetrics(row) }));

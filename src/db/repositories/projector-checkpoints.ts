@@ -65,7 +65,7 @@ export async function commitProjection(
 export async function resetProjection(client: PoolClient, consumerGroup: string): Promise<void> {
   await client.query(
     `TRUNCATE alerts, alerts_archive, performance_metrics, performance_metrics_archive, performance_windows,
-              machine_twins, projector_positions RESTART IDENTITY`,
+              performance_rollups, machine_twins, projector_positions RESTART IDENTITY`,
   );
   await client.query('DELETE FROM projector_checkpoints WHERE consumer_group = $1', [consumerGroup]);
 }

@@ -9,6 +9,7 @@ export * from './ml-models.js';
 export * from './projector-checkpoints.js';
 export * from './projector-positions.js';
 export * from './performance-windows.js';
+export * from './performance-rollups.js';
 export * from './machine-twins.js';
 export * from './alert-actions.js';
 // Beside the seed: the notifier's decisions and outbox.
