@@ -1,5 +1,5 @@
 // The twin processor's loop for the partitions this member owns:
-//   decode → fold (processors/, pure) → publish events and dead letters → analytics rows → twin rows with the
+//   decode → fold (processors/, pure) → publish events and dead letters, and analytics rows → twin rows with the
 //   checkpoint (and a snapshot when due) in one transaction → record the position in the consumer group.
 //
 // Exactly-once effects without distributed transactions: every output has a deterministic id derived from
@@ -183,11 +183,13 @@ export class TwinPipeline implements BatchConsumerHandlers {
     const started = now();
     const rejected: RejectedMessage[] = [];
     const records: Array<{ offset: number; reading: SensorReading }> = [];
-    let lastOffset = owned.nextOffset - 1n;
+    // Offsets as numbers in the loop (exact below 2^53; a BigInt per message is measurable garbage).
+    const from = Number(owned.nextOffset);
+    let lastOffset = from - 1;
 
     for (const message of batch.messages) {
-      const offset = BigInt(message.offset);
-      if (offset < owned.nextOffset) continue; // redelivered: already reflected in state and rows
+      const offset = Number(message.offset);
+      if (offset < from) continue; // redelivered: already reflected in state and rows
       lastOffset = offset;
       const decoded = decodeReading(message.value, {
         maxBytes: this.options.maxMessageBytes,
@@ -202,11 +204,11 @@ export class TwinPipeline implements BatchConsumerHandlers {
         const error = `key "${message.key.toString()}" differs from machine_id "${decoded.reading.machineId}"`;
         rejected.push(rejectedMessage(batch, message, 'key_mismatch', error));
       } else {
-        records.push({ offset: Number(offset), reading: decoded.reading });
+        records.push({ offset, reading: decoded.reading });
       }
     }
-    if (lastOffset < owned.nextOffset) return;
-    const nextOffset = lastOffset + 1n;
+    if (lastOffset < from) return;
+    const nextOffset = BigInt(lastOffset + 1);
 
     const folded = processBatch(
       owned.state,
@@ -228,12 +230,15 @@ export class TwinPipeline implements BatchConsumerHandlers {
       ...rejected.map((entry) => deadLetterMessage(topics.deadLetter, entry)),
       ...eventMessages(topics.twinEvents, batch.topic, batch.partition, folded.events),
     ];
-    await this.options.producer.sendAll(outgoing);
-
+    // Events and dead letters to Kafka, anomaly records to the analytics database: independent, so at the
+    // same time; both are durable before the checkpoint below moves past them.
     const rows = anomalyRows(batch.topic, batch.partition, folded.events);
-    await this.write('analytics', this.options.analyticsPool, (client) =>
-      insertAnomalyRecords(client, rows.records),
-    );
+    await Promise.all([
+      this.options.producer.sendAll(outgoing),
+      this.write('analytics', this.options.analyticsPool, (client) =>
+        insertAnomalyRecords(client, rows.records),
+      ),
+    ]);
 
     const snapshotDue =
       owned.readingsSinceSnapshot + records.length >= this.options.snapshotEveryReadings ||
