@@ -22,6 +22,10 @@ export interface ProjectionStep {
     messages: readonly ProjectedMessage[],
     streamTime: number | null,
   ): Promise<{ streamTime: number | null; newestEventTime: number | null }>;
+  /** The batch last projected for the partition committed: what it read and wrote may be kept in memory. */
+  committed?(partition: number): void;
+  /** The partition's batch was rolled back, or the partition left this member: forget what is kept of it. */
+  forget?(partition: number): void;
 }
 
 interface OwnedPartition {
@@ -79,6 +83,7 @@ export class PartitionProjection implements BatchConsumerHandlers {
       if (!owned) continue;
       await owned.inFlight.catch(() => undefined);
       this.owned.delete(partition);
+      this.options.step.forget?.(partition);
       metrics.released(topic, partition);
     }
     metrics.partitionsOwned.set({ topic }, this.owned.size);
@@ -124,9 +129,11 @@ export class PartitionProjection implements BatchConsumerHandlers {
         return projected;
       });
     } catch (error) {
+      step.forget?.(batch.partition);
       if (!(error instanceof FencedError)) metrics.databaseErrors.inc();
       throw error;
     }
+    step.committed?.(batch.partition);
     owned.nextOffset = nextOffset;
     owned.streamTime = outcome.streamTime;
     this.options.onCommitted?.(batch.partition, nextOffset);

@@ -13,6 +13,7 @@ import {
   saveWindowPositions,
 } from '../db/repositories/performance-windows.js';
 import type { ProjectedMessage, ProjectionStep } from './partition-projection.js';
+import type { MachineWindowPosition } from '../../processors/performance-windows/index.js';
 import type { ProjectorMetrics } from './projector-metrics.js';
 
 export interface WindowProjectionOptions {
@@ -23,11 +24,34 @@ export interface WindowProjectionOptions {
 }
 
 export class WindowProjection implements ProjectionStep {
+  /**
+   * Per partition, the committed window positions of the machines it has seen: a machine's readings all come
+   * through its own partition, so after the first load its position changes only here. Saves reading
+   * thousands of projector_positions rows back every batch.
+   */
+  private readonly known = new Map<number, Map<string, MachineWindowPosition>>();
+  /** Per partition, the positions of the batch in flight, kept once it commits. */
+  private readonly pending = new Map<number, ReadonlyMap<string, MachineWindowPosition>>();
+
   constructor(private readonly options: WindowProjectionOptions) {}
+
+  committed(partition: number): void {
+    const positions = this.pending.get(partition);
+    if (!positions) return;
+    this.pending.delete(partition);
+    let known = this.known.get(partition);
+    if (!known) this.known.set(partition, (known = new Map()));
+    for (const [machineId, position] of positions) known.set(machineId, position);
+  }
+
+  forget(partition: number): void {
+    this.pending.delete(partition);
+    this.known.delete(partition);
+  }
 
   async project(
     client: pg.PoolClient,
-    _partition: number,
+    partition: number,
     messages: readonly ProjectedMessage[],
     streamTime: number | null,
   ) {
@@ -50,14 +74,20 @@ export class WindowProjection implements ProjectionStep {
     if (invalid > 0) metrics.readings.inc({ outcome: 'invalid' }, invalid);
     if (readings.length === 0) return { streamTime, newestEventTime: null };
 
-    const machineIds = [...new Set(readings.map((reading) => reading.machineId))].sort();
-    const positions = await loadWindowPositions(client, machineIds);
+    const known = this.known.get(partition);
+    const unknown = [...new Set(readings.map((reading) => reading.machineId))].filter(
+      (machineId) => !known?.has(machineId),
+    );
+    const loaded = await loadWindowPositions(client, unknown);
+    const positions = known === undefined ? loaded : new Map([...known, ...loaded]);
     const folded = aggregateReadings({ streamTime, readings, positions, options: window });
     await addWindowSums(client, folded.sums);
     // The readings name their machines' types: ml_model_version is the type's model live at each window's end.
     const machineTypes = new Map(readings.map((reading) => [reading.machineId, reading.machineType]));
     await refreshPerformanceMetrics(client, folded.sums, window.windowMs, machineTypes);
     await saveWindowPositions(client, folded.positions);
+    // Positions loaded but not moved (every reading a duplicate) are worth keeping too.
+    this.pending.set(partition, new Map([...loaded, ...folded.positions]));
 
     metrics.readings.inc({ outcome: 'applied' }, folded.counts.applied);
     metrics.readings.inc({ outcome: 'duplicate' }, folded.counts.duplicates);
