@@ -40,7 +40,7 @@ export class WindowProjection implements ProjectionStep {
     if (!positions) return;
     this.pending.delete(partition);
     let known = this.known.get(partition);
-    if (!known) this.known.set(partition, (known = new Map()));
+    if (!known) this.known.set(partition, (known = new Map<string, MachineWindowPosition>()));
     for (const [machineId, position] of positions) known.set(machineId, position);
   }
 
