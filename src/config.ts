@@ -65,6 +65,7 @@ const environment = z.object({
   MAX_MESSAGE_BYTES: positiveInt.default(64 * 1024),
   MAX_FUTURE_SKEW_MS: positiveInt.default(60_000),
   LATE_GRACE_MS: positiveInt.default(30_000),
+  TWIN_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
   CONFIG_REFRESH_MS: positiveInt.default(5_000),
   PROJECTOR_GROUP_ID: z.string().min(1).default('twin-projector'),
   PROJECTOR_BATCH_SIZE: positiveInt.max(200_000).default(50_000),
@@ -147,6 +148,8 @@ export interface Config {
     readonly maxFutureSkewMs: number;
     /** How far behind a machine's latest event time a reading may arrive and still be applied. */
     readonly lateGraceMs: number;
+    /** A machine's twin is published (TWIN_UPDATED) at most once per this much of its event time; 0: every batch. */
+    readonly twinPublishIntervalMs: number;
     /** How often machine_configurations is re-read for changes. */
     readonly configRefreshMs: number;
   };
@@ -245,6 +248,7 @@ export function loadConfig(env: Environment = process.env): Config {
       maxMessageBytes: e.MAX_MESSAGE_BYTES,
       maxFutureSkewMs: e.MAX_FUTURE_SKEW_MS,
       lateGraceMs: e.LATE_GRACE_MS,
+      twinPublishIntervalMs: e.TWIN_PUBLISH_INTERVAL_MS,
       configRefreshMs: e.CONFIG_REFRESH_MS,
     },
     projector: {

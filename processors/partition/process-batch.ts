@@ -73,7 +73,15 @@ export interface BatchResult {
   readonly counts: BatchCounts;
 }
 
-export type FoldOptions = Partial<TwinOptions>;
+export interface FoldOptions extends Partial<TwinOptions> {
+  /**
+   * A machine's TWIN_UPDATED is due when its event time enters a new slot of this length (and whenever its
+   * status changes or it has an anomaly event); at most one per machine per batch, after its last reading.
+   * 0: every machine touched by the batch. Under light load batches are small, so without it nearly every
+   * reading would publish a twin and the projector would write a machine_twins row per reading.
+   */
+  readonly twinPublishIntervalMs?: number;
+}
 
 /**
  * Folds one batch of one partition. `state` is not changed (it stays usable to fold the batch again if
@@ -90,6 +98,8 @@ export function processBatch(
   models: ModelLookup = NO_MODELS,
 ): BatchResult {
   const { graceMs, statsTimeConstantMs } = resolveTwinOptions(options);
+  const publishEvery = options.twinPublishIntervalMs ?? 0;
+  const slotOf = (t: number) => (publishEvery > 0 ? Math.floor(t / publishEvery) : t);
   checkOffsets(state, records);
   const store = checkout(state);
   if (records.length === 0) {
@@ -104,6 +114,7 @@ export function processBatch(
     const events: TwinEvent[] = [];
     const rejected: RejectedReading[] = [];
     const touched: MachineEntry[] = [];
+    const due = new Set<MachineEntry>();
     const sink: EventSink = { sourceOffset: 0, nextIndex: 0, events };
     const beforeStaleOpen = (entry: MachineEntry) => saveForUndo(store, undo, entry);
     let streamTime = state.streamTime;
@@ -125,6 +136,7 @@ export function processBatch(
       if (entry === undefined) {
         const config = configFor(reading.machineType);
         entry = addMachine(store, undo, createTwin(reading));
+        due.add(entry);
         pushStatusChanged(events, sink, reading, undefined);
         entry.detection = judgeReading(null, entry.twin, reading, config, streamTime!, sink);
         judgeWithMl(entry.twin, reading, models, config, sink);
@@ -137,6 +149,7 @@ export function processBatch(
         const outcome = classifyReading(twin, reading, graceMs);
         if (outcome === 'applied') {
           const config = configFor(reading.machineType);
+          if (slotOf(t) !== slotOf(twin.lastEventTime) || reading.status !== twin.status) due.add(entry);
           if (reading.status !== twin.status) pushStatusChanged(events, sink, reading, twin);
           const wasStale = entry.detection !== null && isStale(entry.detection);
           const typeChanged = reading.machineType !== twin.machineType;
@@ -160,6 +173,7 @@ export function processBatch(
         }
       }
 
+      if (sink.nextIndex > 0) due.add(entry); // an anomaly or status event: the twin view follows at once
       if (advanced) advanceStaleData(heap, streamTime!, configFor, sink, beforeStaleOpen);
       entry.lastOffset = offset;
       entry.eventsAtOffset = sink.nextIndex;
@@ -169,7 +183,10 @@ export function processBatch(
       }
     }
 
-    const merged = withTwinUpdates(events, touched);
+    const merged = withTwinUpdates(
+      events,
+      publishEvery === 0 ? touched : touched.filter((entry) => due.has(entry)),
+    );
     const last = records[records.length - 1]!;
     const lastEntry = machines.get(last.reading.machineId)!;
     const next = commitChange(store, undo, streamTime, last.offset, lastEntry.eventsAtOffset + 1);
@@ -294,7 +311,7 @@ function pushStatusChanged(
   });
 }
 
-// One TWIN_UPDATED per touched machine, placed after the other events of its last reading's offset.
+// One TWIN_UPDATED per machine due, placed after the other events of its last reading's offset.
 function withTwinUpdates(events: TwinEvent[], touched: MachineEntry[]): TwinEvent[] {
   touched.sort((a, b) => a.lastOffset - b.lastOffset);
   const merged: TwinEvent[] = [];

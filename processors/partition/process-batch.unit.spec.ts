@@ -230,6 +230,59 @@ describe('processBatch', () => {
     });
   });
 
+  describe('twin publish interval', () => {
+    const fold = (
+      state: ReturnType<typeof createPartitionState>,
+      offset: number,
+      reading: ReadingRecord['reading'],
+    ) => processBatch(state, [{ offset, reading }], configs, { twinPublishIntervalMs: seconds(5) });
+
+    it('given one reading per second, each its own batch, when folded with a 5 s interval, then a twin is published on entering each 5 s slot and on a status change', () => {
+      const a = machine('a', 'pump');
+      let state = createPartitionState();
+      const published: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const outcome = fold(state, i, a.at(seconds(i), i === 7 ? { status: 'IDLE' } : {}));
+        state = outcome.state;
+        if (outcome.events.some((e) => e.type === 'TWIN_UPDATED')) published.push(i);
+      }
+      // T0 is slot-aligned: new machine at 0, slots at 5 and 10, status changes at 7 (IDLE) and 8 (RUNNING).
+      expect(T0 % seconds(5)).toBe(0);
+      expect(published).toEqual([0, 5, 7, 8, 10]);
+    });
+
+    it("given a random stream cut into random batches, when folded with a 5 s interval, then each machine's last published twin is less than one interval behind its final event time", () => {
+      // About one reading per machine per second.
+      const readings = randomReadings({ seed: 11, count: 2_000, machines: 25, disorder: 0.05, stepMs: 40 });
+      const random = prng(17);
+      let state = createPartitionState();
+      const last = new Map<string, number>();
+      let updates = 0;
+      for (let start = 0; start < readings.length;) {
+        const size = 1 + Math.floor(random() * 40);
+        const batch = processBatch(state, records(readings.slice(start, start + size), start), configs, {
+          twinPublishIntervalMs: seconds(5),
+        });
+        state = batch.state;
+        for (const event of batch.events)
+          if (event.type === 'TWIN_UPDATED') {
+            last.set(event.machineId, event.eventTime);
+            updates += 1;
+          }
+        start += size;
+      }
+      const every = processBatch(createPartitionState(), records(readings), configs).events;
+      expect(last.size).toBe(25);
+      for (const [machineId, eventTime] of last) {
+        const final = getTwin(state, machineId)!.lastEventTime;
+        expect(final - eventTime).toBeLessThan(seconds(5));
+      }
+      // Far fewer than one per reading.
+      expect(updates).toBeLessThan(readings.length / 2);
+      expect(every.filter((e) => e.type === 'TWIN_UPDATED').length).toBe(25);
+    });
+  });
+
   describe('determinism (property-style)', () => {
     it.each([1, 2, 3, 4, 5])(
       'given a random stream (seed %i), when folded in one batch or cut into random batches, then anomaly/status events and the final state are identical',

@@ -18,6 +18,7 @@ import { anomalies } from '../../processors/alerts/anomaly-fixtures.js';
 import type { AnomalyEvent } from '../../processors/threshold-detection/index.js';
 import { createScratchDatabase, urlForDatabase, type ScratchDatabase } from '../../test/support/postgres.js';
 import { migrateDatabases } from '../db/migrate.js';
+import { TWIN_SOURCE } from './routes/machines.js';
 import { saveAlerts } from '../db/repositories/alerts.js';
 import { utcTimestamp } from '../db/sql-time.js';
 import { inTransaction } from '../db/transaction.js';
@@ -160,7 +161,7 @@ describe('query API', () => {
         freshness: {
           last_event_time: iso(NOW - MINUTE),
           projected_at: iso(NOW - 30_000),
-          source: 'TWIN_UPDATED events on twin.events, one per machine per processor batch',
+          source: TWIN_SOURCE,
         },
       });
       expect(body.twin).toEqual({

@@ -77,7 +77,7 @@ export async function runProcessor(): Promise<void> {
           topics: config.topics,
           configs: configs.lookup,
           models: models.lookup,
-          fold: { graceMs: p.lateGraceMs },
+          fold: { graceMs: p.lateGraceMs, twinPublishIntervalMs: p.twinPublishIntervalMs },
           maxMessageBytes: p.maxMessageBytes,
           maxFutureSkewMs: p.maxFutureSkewMs,
           snapshotEveryReadings: p.snapshotEveryReadings,

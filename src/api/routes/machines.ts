@@ -34,7 +34,8 @@ import {
   type PageQuery,
 } from '../schemas.js';
 
-export const TWIN_SOURCE = 'TWIN_UPDATED events on twin.events, one per machine per processor batch';
+export const TWIN_SOURCE =
+  'TWIN_UPDATED events on twin.events: per machine on each new TWIN_PUBLISH_INTERVAL_MS of its event time, status change or anomaly event';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,5 +1,5 @@
 // Beside the seed: the current twin of every machine, as the processor last published it (TWIN_UPDATED,
-// one per machine per processor batch). What GET /machines serves.
+// see TWIN_PUBLISH_INTERVAL_MS). What GET /machines serves.
 import { bigint, index, integer, jsonb, pgTable, timestamp, varchar } from 'drizzle-orm/pg-core';
 
 export const machineTwins = pgTable(
