@@ -12,7 +12,7 @@ const out = mkdtempSync(join(tmpdir(), 'twin-bench-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('npm run bench --smoke', () => {
-  it('drains the pipeline and the naive baseline with no anomaly row lost or duplicated, and writes the report', () => {
+  it('drains the pipeline and the naive baseline, runs a live step, loses or duplicates no anomaly row, and writes the report', () => {
     execFileSync(process.execPath, ['--import', 'tsx', RUN, '--smoke', '--out', out], {
       stdio: ['ignore', 'pipe', 'inherit'],
       timeout: 110_000,
@@ -25,6 +25,19 @@ describe('npm run bench --smoke', () => {
       correct: boolean;
       phases: Array<{ phase: string; correctness: { expected: number; lost: number; duplicated: number } }>;
       memory: unknown[];
+      live: {
+        steps: Array<{
+          rateTarget: number;
+          sent: number;
+          uncommitted: number;
+          readingLatencyMs: Record<'samples' | 'p50' | 'p99' | 'p999' | 'max', number | null>;
+          anomalyLatencyMs: { samples: number };
+          processorLag: { flat: boolean };
+          projectorLag: { flat: boolean };
+          cpuSeconds: Record<string, number>;
+        }>;
+        correctness: { expected: number; lost: number; duplicated: number; ok: boolean };
+      };
     };
     expect(report.phases.map((phase) => phase.phase[0])).toEqual(['A', 'B', 'B', 'A']);
     for (const phase of report.phases) {
@@ -34,8 +47,24 @@ describe('npm run bench --smoke', () => {
     }
     expect(report.correct).toBe(true);
     expect(report.memory).toHaveLength(3);
+    // The live step: structure and correctness only; its latencies and lags depend on the machine.
+    expect(report.live.steps.map((step) => step.rateTarget)).toEqual([500]);
+    const [step] = report.live.steps;
+    expect(step!.sent).toBeGreaterThan(0);
+    expect(step!.readingLatencyMs.samples).toBeGreaterThan(0);
+    for (const key of ['p50', 'p99', 'p999', 'max'] as const)
+      expect(typeof step!.readingLatencyMs[key]).toBe('number');
+    expect(step!.uncommitted).toBe(0);
+    expect(typeof step!.anomalyLatencyMs.samples).toBe('number');
+    expect(typeof step!.processorLag.flat).toBe('boolean');
+    expect(typeof step!.projectorLag.flat).toBe('boolean');
+    expect(Object.keys(step!.cpuSeconds)).toEqual(expect.arrayContaining(['processor', 'projector']));
+    expect(report.live.correctness.expected).toBeGreaterThan(0);
+    expect(report.live.correctness.lost).toBe(0);
+    expect(report.live.correctness.duplicated).toBe(0);
     const text = readFileSync(join(out, md!), 'utf8');
     for (const section of ['## Drain and baseline', '## Memory', '## Live phase', '## Notes'])
       expect(text).toContain(section);
+    expect(text).toContain('| rate target | achieved |');
   });
 });

@@ -1,6 +1,8 @@
 // `npm run bench` (issue 7): drain throughput of the real processor + projector against a naive one-message-at-a-
-// time consumer (A B B A, never at the same time), heap per machine, CPU per process, correctness every run.
-// Flags: --readings N (2,000,000) --machines M (10,000) --baseline-readings B (N/20) --smoke --out DIR.
+// time consumer (A B B A, never at the same time), heap per machine, CPU per process, correctness every run, then
+// the live phase (open-loop producer at fixed rates: produce-to-commit latency, lag, sustainable rate).
+// Flags: --readings N (2,000,000) --machines M (10,000) --baseline-readings B (N/20) --smoke --out DIR
+// --live-rates R1,R2,… (5000,10000,25000,50000,100000) --live-warmup S (5) --live-measure S (15) --no-live.
 // Prints figures and writes <out>/<timestamp>.json and .md. It asserts nothing about speed.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,8 @@ import { createIsolatedPipeline, type ProcessorProcess } from '../../test/suppor
 import { createTestTopic, testConfig, uniqueName } from '../../test/support/kafka.js';
 import { createScratchDatabase, withClient } from '../../test/support/postgres.js';
 import { cpuMeter, round2, type CpuSeconds } from './cpu.js';
+import { pipelineCorrectness, type Correctness } from './correctness.js';
+import { runLivePhase, type LiveResult, type LiveStep } from './live-phase.js';
 import { NAIVE_SCHEMA, naiveAnomalies, runNaiveConsumer, simpleBounds } from './naive-consumer.js';
 
 interface Options {
@@ -21,6 +25,7 @@ interface Options {
   baselineReadings: number;
   smoke: boolean;
   out: string;
+  live: { rates: number[]; warmupSeconds: number; measureSeconds: number } | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -34,7 +39,21 @@ function parseArgs(argv: string[]): Options {
   const baselineReadings = Number(
     value('--baseline-readings') ?? (smoke ? 2_000 : Math.max(Math.round(readings / 20), 1_000)),
   );
-  return { readings, machines, baselineReadings, smoke, out: value('--out') ?? 'bench/results' };
+  const rates = (value('--live-rates') ?? (smoke ? '500' : '5000,10000,25000,50000,100000'))
+    .split(',')
+    .map(Number);
+  const warmupSeconds = Number(value('--live-warmup') ?? (smoke ? 2 : 5));
+  const measureSeconds = Number(value('--live-measure') ?? (smoke ? 3 : 15));
+  if (rates.some((rate) => !(rate > 0)) || !(warmupSeconds >= 0) || !(measureSeconds >= 1))
+    throw new Error('--live-rates takes positive numbers, --live-warmup ≥ 0 s, --live-measure ≥ 1 s');
+  return {
+    readings,
+    machines,
+    baselineReadings,
+    smoke,
+    out: value('--out') ?? 'bench/results',
+    live: argv.includes('--no-live') ? null : { rates, warmupSeconds, measureSeconds },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- the readings
@@ -121,20 +140,8 @@ interface PhaseResult {
   readingsPerSecond: number;
   processorSeconds?: number;
   cpuSeconds: CpuSeconds;
-  correctness: { expected: number; written: number; lost: number; duplicated: number; ok: boolean };
+  correctness: Correctness;
   notes: string;
-}
-
-function compare(expected: string[], written: string[]) {
-  const want = new Set(expected);
-  const seen = new Map<string, number>();
-  for (const id of written) seen.set(id, (seen.get(id) ?? 0) + 1);
-  let lost = 0;
-  for (const id of want) if (!seen.has(id)) lost += 1;
-  let duplicated = 0;
-  for (const count of seen.values()) if (count > 1) duplicated += count - 1;
-  const unexpected = [...seen.keys()].filter((id) => !want.has(id)).length;
-  return { lost, duplicated: duplicated + unexpected };
 }
 
 async function pipelinePhase(name: string, encoded: Encoded, count: number): Promise<PhaseResult> {
@@ -154,24 +161,7 @@ async function pipelinePhase(name: string, encoded: Encoded, count: number): Pro
     const cpuSeconds = meter.stop();
     processor.kill('SIGTERM');
     projector.kill('SIGTERM');
-    const expected = await pipeline.expected();
-    const history = await pipeline.query<{ event_id: string }>(
-      'twin',
-      'SELECT event_id FROM anomaly_history',
-    );
-    const records = await pipeline.query<{ event_id: string }>(
-      'analytics',
-      'SELECT event_id FROM anomaly_records',
-    );
-    const h = compare(
-      expected.historyIds,
-      history.map((row) => row.event_id),
-    );
-    const r = compare(
-      expected.recordIds,
-      records.map((row) => row.event_id),
-    );
-    const expectedRows = expected.historyIds.length + expected.recordIds.length;
+    const { correctness, history, records } = await pipelineCorrectness(pipeline);
     return {
       phase: name,
       readings: count,
@@ -179,16 +169,10 @@ async function pipelinePhase(name: string, encoded: Encoded, count: number): Pro
       readingsPerSecond: Math.round(count / seconds),
       processorSeconds: round2(processorSeconds),
       cpuSeconds,
-      correctness: {
-        expected: expectedRows,
-        written: history.length + records.length,
-        lost: h.lost + r.lost,
-        duplicated: h.duplicated + r.duplicated,
-        ok: h.lost + r.lost + h.duplicated + r.duplicated === 0,
-      },
+      correctness,
       notes:
-        `anomaly_history ${history.length}/${expected.historyIds.length}, anomaly_records ` +
-        `${records.length}/${expected.recordIds.length}; processor caught up at ${round2(processorSeconds)} s; ` +
+        `anomaly_history ${history.written}/${history.expected}, anomaly_records ` +
+        `${records.written}/${records.expected}; processor caught up at ${round2(processorSeconds)} s; ` +
         `includes process start; produced (untimed) in ${round2(producedIn)} s`,
     };
   } finally {
@@ -265,12 +249,72 @@ function memoryPhase(): Array<{ machines: number; heapBytes: number; bytesPerMac
 
 // ---------------------------------------------------------------------------------------------- report
 
+const cpu = (seconds: CpuSeconds) =>
+  Object.entries(seconds)
+    .filter(([, value]) => value > 0)
+    .map(([name, value]) => `${name} ${value.toFixed(1)}`)
+    .join(', ');
+
+const int = (value: number) => value.toLocaleString('en-US');
+const ms = (value: number | null) => (value === null ? '-' : value.toFixed(1));
+
+function liveMarkdown(live: LiveResult | null): string[] {
+  if (live === null) return ['Skipped (--no-live).'];
+  const flat = (step: LiveStep) =>
+    step.flat
+      ? 'yes'
+      : `no (${[!step.processorLag.flat && 'processor', !step.projectorLag.flat && 'projector'].filter(Boolean).join(', ')})`;
+  const share = (part: number, whole: number) => (whole === 0 ? '0' : ((100 * part) / whole).toFixed(2));
+  return [
+    `Open-loop producer in the bench process, ${int(live.options.machines)} machines, ${live.partitions} partitions; ` +
+      `per step ${live.options.warmupSeconds} s warm-up (not measured) then ${live.options.measureSeconds} s measured. ` +
+      'Latency is from the producer timestamp (event time = Kafka CreateTime) to the commit in PostgreSQL.',
+    '',
+    '| rate target | achieved | p50 ms | p99 ms | p99.9 ms | max ms (n) | anomaly-row p50/p99 ms (n) | ' +
+      'processor lag start→end | projector lag start→end | flat | CPU s per process |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    ...live.steps.map((step) => {
+      const reading = step.readingLatencyMs;
+      const anomaly = step.anomalyLatencyMs;
+      return (
+        `| ${int(step.rateTarget)} | ${int(step.achievedRate)}${step.onSchedule ? '' : ' (behind)'} | ` +
+        `${ms(reading.p50)} | ${ms(reading.p99)} | ${ms(reading.p999)} | ${ms(reading.max)} (${int(reading.samples)}) | ` +
+        `${ms(anomaly.p50)} / ${ms(anomaly.p99)} (${int(anomaly.samples)}) | ` +
+        `${int(step.processorLag.start)}→${int(step.processorLag.end)} | ` +
+        `${int(step.projectorLag.start)}→${int(step.projectorLag.end)} | ${flat(step)} | ${cpu(step.cpuSeconds)} |`
+      );
+    }),
+    '',
+    `Sustainable rate (highest step with flat lag for both and the producer on schedule): ` +
+      `**${live.sustainableRate === null ? 'none of the steps' : `${int(live.sustainableRate)} readings/s`}**` +
+      `${live.stoppedEarly ? `; ${live.stoppedEarly}, higher rates not run` : ''}.`,
+    '',
+    `Correctness after the last step: ${live.correctness.ok ? 'OK' : 'FAIL'}: ${live.correctness.written}/` +
+      `${live.correctness.expected} rows, lost ${live.correctness.lost}, duplicated ${live.correctness.duplicated}.`,
+    '',
+    ...live.steps.map(
+      (step) =>
+        `- ${int(step.rateTarget)}/s: ${int(step.sent)} readings measured, ${int(step.faultyReadings)} in fault ` +
+        `windows (${share(step.faultyReadings, step.sent)} %); anomaly rows ${Object.entries(
+          step.anomalyTransitions,
+        )
+          .map(([transition, count]) => `${transition.replace('ANOMALY_', '').toLowerCase()} ${count}`)
+          .join(
+            ', ',
+          )}; max schedule backlog ${int(step.maxBacklog)}, ${step.sendFailures} send failures, acks in ` +
+        `${step.ackWaitSeconds} s; lag allowance processor ${int(step.processorLag.allowance)}, projector ` +
+        `${int(step.projectorLag.allowance)} (${step.eventsPerReading.toFixed(2)} twin events per reading); ` +
+        `${step.uncommitted} readings without a polled commit.`,
+    ),
+    `- Caught up ${live.finalCatchUpSeconds} s after the last step.`,
+    '',
+    'Definitions:',
+    '',
+    ...Object.entries(live.definitions).map(([name, text]) => `- ${name}: ${text}.`),
+  ];
+}
+
 function markdown(report: Report): string {
-  const cpu = (seconds: CpuSeconds) =>
-    Object.entries(seconds)
-      .filter(([, value]) => value > 0)
-      .map(([name, value]) => `${name} ${value.toFixed(1)}`)
-      .join(', ');
   const lines = [
     `# Twinstream bench ${report.startedAt}`,
     '',
@@ -305,11 +349,12 @@ function markdown(report: Report): string {
     '',
     '## Live phase',
     '',
-    report.live,
+    ...liveMarkdown(report.live),
     '',
     '## Notes',
     '',
     ...report.phases.map((phase) => `- ${phase.phase}: ${phase.notes}`),
+    ...(report.live?.notes.map((note) => `- Live phase: ${note}`) ?? []),
     '',
   ];
   return lines.join('\n');
@@ -325,7 +370,7 @@ interface Report {
   pipelineReadingsPerSecond: number;
   ratio: number;
   memory: Array<{ machines: number; heapBytes: number; bytesPerMachine: number | null }>;
-  live: string;
+  live: LiveResult | null;
   correct: boolean;
 }
 
@@ -355,6 +400,17 @@ async function main(): Promise<void> {
   }
   log('memory…');
   const memory = memoryPhase();
+  let live: LiveResult | null = null;
+  if (options.live) {
+    log('live phase…');
+    live = await runLivePhase({
+      ...options.live,
+      machines: options.machines,
+      // Long enough that faults begun before the first step are open or clearing in it; shorter in the smoke.
+      leadInSeconds: options.smoke ? 60 : 180,
+      log,
+    });
+  }
   const mean = (list: PhaseResult[]) =>
     list.reduce((sum, phase) => sum + phase.readingsPerSecond, 0) / Math.max(list.length, 1);
   const baselineReadingsPerSecond = mean(phases.filter((phase) => phase.phase.startsWith('A')));
@@ -369,8 +425,8 @@ async function main(): Promise<void> {
     pipelineReadingsPerSecond: Math.round(pipelineReadingsPerSecond),
     ratio: pipelineReadingsPerSecond / baselineReadingsPerSecond,
     memory,
-    live: 'Not implemented yet (open-loop producer at fixed rates with produce-to-commit latency percentiles).',
-    correct: phases.every((phase) => phase.correctness.ok),
+    live,
+    correct: phases.every((phase) => phase.correctness.ok) && (live === null || live.correctness.ok),
   };
   mkdirSync(options.out, { recursive: true });
   const stamp = startedAt.replace(/[:.]/g, '-');
