@@ -69,6 +69,7 @@ const environment = z.object({
   CONFIG_REFRESH_MS: positiveInt.default(5_000),
   PROJECTOR_GROUP_ID: z.string().min(1).default('twin-projector'),
   PROJECTOR_BATCH_SIZE: positiveInt.max(200_000).default(50_000),
+  PROJECTOR_WINDOW_FETCH_WAIT_MS: positiveInt.max(10_000).default(1_000),
   METRICS_WINDOW_MS: positiveInt
     .refine((ms) => 3_600_000 % ms === 0, { message: 'must divide one hour (3600000 ms)' })
     .default(60_000),
@@ -160,6 +161,8 @@ export interface Config {
     readonly windowMs: number;
     /** How long after its end a window still takes late readings (judged on the partition's stream time). */
     readonly windowGraceMs: number;
+    /** How long the broker may hold a readings fetch to fill it (fewer, fuller window batches). */
+    readonly windowFetchWaitMs: number;
   };
   readonly alerting: {
     /** Alert types that resolve by themselves when their anomaly clears ('all' for every type). */
@@ -256,6 +259,7 @@ export function loadConfig(env: Environment = process.env): Config {
       batchSize: e.PROJECTOR_BATCH_SIZE,
       windowMs: e.METRICS_WINDOW_MS,
       windowGraceMs: e.METRICS_GRACE_MS,
+      windowFetchWaitMs: e.PROJECTOR_WINDOW_FETCH_WAIT_MS,
     },
     alerting: {
       autoResolve: autoResolveOf(e.ALERT_AUTO_RESOLVE),
