@@ -97,6 +97,9 @@ export async function runProcessor(): Promise<void> {
           topic: config.topics.readings,
           maxBatchSize: p.batchSize,
           concurrency: p.concurrency,
+          // Latency: the broker answers as soon as a reading is there; under load the client's prefetch
+          // queue still makes the batches full.
+          fetchMinBytes: 1,
           handlers: pipeline,
           onFatal: (error) => exitFatally(`cannot take or release partitions: ${oneLine(error)}`, error),
         });

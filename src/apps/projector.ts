@@ -115,7 +115,7 @@ export async function runProjector(options: { rebuild: boolean }): Promise<void>
             metrics,
           }),
           // Windows cost rows per machine per batch: fuller batches under light load, a second at most behind.
-          { fetchWaitMs: config.projector.windowFetchWaitMs, fetchMinBytes: 4 * 1024 * 1024 },
+          { fetchWaitMs: config.projector.windowFetchWaitMs, fetchMinBytes: 8 * 1024 * 1024 },
         );
         await Promise.all([events.consumer.start(), readings.consumer.start()]);
 

@@ -69,6 +69,8 @@ export function createBatchConsumer(options: BatchConsumerOptions): BatchConsume
     // Wait for a fuller fetch rather than returning tiny batches under load.
     'fetch.min.bytes': options.fetchMinBytes ?? 64 * 1024,
     'fetch.wait.max.ms': options.fetchWaitMs ?? 50,
+    // A fetch that waits to fill must be allowed to be that full.
+    'max.partition.fetch.bytes': Math.max(1024 * 1024, 2 * (options.fetchMinBytes ?? 0)),
     rebalance_cb: async (
       error: { code: number },
       assignment: KafkaJS.TopicPartition[],

@@ -117,6 +117,10 @@ export class PartitionProjection implements BatchConsumerHandlers {
     let outcome: Awaited<ReturnType<ProjectionStep['project']>>;
     try {
       outcome = await inTransaction(pool, async (client) => {
+        // Read models are derived from the topics: a commit lost in a server crash takes its checkpoint with it,
+        // and the batch is projected again (the checkpoint's compare-and-set makes this member stop and restart
+        // from it). So no waiting for the WAL flush, which would also queue the processor's commits behind ours.
+        await client.query('SET LOCAL synchronous_commit TO OFF');
         const projected = await step.project(client, batch.partition, fresh, owned.streamTime);
         await commitProjection(
           client,
