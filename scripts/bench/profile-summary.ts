@@ -48,7 +48,7 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
       idle += micros;
       continue;
     }
-    const file = shortFile(frame.url) || frame.functionName;
+    const file = shortFile(frame.url) || frame.functionName || '(native)';
     const name = `${frame.functionName || '(anonymous)'} ${file}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
     functions.set(name, (functions.get(name) ?? 0) + micros);
     files.set(file, (files.get(file) ?? 0) + micros);

@@ -1,11 +1,12 @@
-// `npm run bench` (issue 7): drain throughput of the real processor + projector against a naive one-message-at-a-
+// `npm run bench`: drain throughput of the real processor + projector against a naive one-message-at-a-
 // time consumer (A B B A, never at the same time), heap per machine, CPU per process, correctness every run, then
 // the live phase (open-loop producer at fixed rates: produce-to-commit latency, lag, sustainable rate).
 // Flags: --readings N (2,000,000) --machines M (10,000) --baseline-readings B (N/20) --smoke --out DIR
-// --live-rates R1,R2,… (5000,10000,25000,50000,100000) --live-warmup S (5) --live-measure S (15) --no-live.
+// --live-rates R1,R2,… (5000,10000,25000,50000,100000) --live-warmup S (5) --live-measure S (15) --no-live
+// --profile (CPU profiles of the drain runs' processor and projector, summarized in the report).
 // Prints figures and writes <out>/<timestamp>.json and .md. It asserts nothing about speed.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeReading, encodeReading } from '../../schemas/sensor-reading-codec.js';
 import { createLogger } from '../../src/logger.js';
@@ -14,6 +15,8 @@ import { createFleet, type FaultPlan } from '../../src/simulator/index.js';
 import { createIsolatedPipeline, type ProcessorProcess } from '../../test/support/pipeline.js';
 import { createTestTopic, testConfig, uniqueName } from '../../test/support/kafka.js';
 import { createScratchDatabase, withClient } from '../../test/support/postgres.js';
+import { resetStatements, topStatements, type StatementTime } from './pg-statements.js';
+import { readProfile, type ProfileSummary } from './profile-summary.js';
 import { cpuMeter, round2, type CpuSeconds } from './cpu.js';
 import { pipelineCorrectness, type Correctness } from './correctness.js';
 import { runLivePhase, type LiveResult, type LiveStep } from './live-phase.js';
@@ -25,6 +28,8 @@ interface Options {
   baselineReadings: number;
   smoke: boolean;
   out: string;
+  /** CPU-profile the processor and projector of the drain runs (written beside the report). */
+  profile: boolean;
   live: { rates: number[]; warmupSeconds: number; measureSeconds: number } | null;
 }
 
@@ -52,6 +57,7 @@ function parseArgs(argv: string[]): Options {
     baselineReadings,
     smoke,
     out: value('--out') ?? 'bench/results',
+    profile: argv.includes('--profile'),
     live: argv.includes('--no-live') ? null : { rates, warmupSeconds, measureSeconds },
   };
 }
@@ -133,6 +139,19 @@ async function produceAll(topic: string, encoded: Encoded, count: number, from =
 
 // ---------------------------------------------------------------------------------------------- phases
 
+async function stopAndWait(child: ProcessorProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+}
+
+/** The profile node wrote for the process (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile). */
+function profileOf(dir: string, pid: number): ProfileSummary | undefined {
+  const file = readdirSync(dir).find((name) => name.includes(`.${pid}.0.`) && name.endsWith('.cpuprofile'));
+  return file ? readProfile(join(dir, file), 12) : undefined;
+}
+
 interface PhaseResult {
   phase: string;
   readings: number;
@@ -141,26 +160,46 @@ interface PhaseResult {
   processorSeconds?: number;
   cpuSeconds: CpuSeconds;
   correctness: Correctness;
+  profiles?: { processor?: ProfileSummary; projector?: ProfileSummary; postgres?: StatementTime[] };
   notes: string;
 }
 
-async function pipelinePhase(name: string, encoded: Encoded, count: number): Promise<PhaseResult> {
+async function pipelinePhase(
+  name: string,
+  encoded: Encoded,
+  count: number,
+  profileDir?: string,
+): Promise<PhaseResult> {
   const pipeline = await createIsolatedPipeline(3);
   let processor: ProcessorProcess | undefined;
   let projector: ProcessorProcess | undefined;
   try {
     const producedIn = await produceAll(pipeline.topics.readings, encoded, count);
+    const statements = profileDir ? await resetStatements() : false;
     const meter = cpuMeter(() => ({ processor: processor?.pid, projector: projector?.pid }));
+    const flags = process.env.PIPELINE_NODE_ARGS;
+    if (profileDir) {
+      mkdirSync(profileDir, { recursive: true });
+      process.env.PIPELINE_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
+    }
     const started = performance.now();
     processor = await pipeline.startProcessor();
     projector = await pipeline.startProjector();
+    process.env.PIPELINE_NODE_ARGS = flags;
     await pipeline.waitUntilCaughtUp(3_600_000);
     const processorSeconds = (performance.now() - started) / 1000;
     await pipeline.waitUntilProjected(3_600_000);
     const seconds = (performance.now() - started) / 1000;
     const cpuSeconds = meter.stop();
-    processor.kill('SIGTERM');
-    projector.kill('SIGTERM');
+    // A graceful stop, waited for: a profiled process writes its profile as it exits.
+    await Promise.all([processor, projector].map((child) => stopAndWait(child)));
+    const profiles = profileDir
+      ? {
+          processor: profileOf(profileDir, processor.pid!),
+          projector: profileOf(profileDir, projector.pid!),
+          ...(statements ? { postgres: await topStatements() } : {}),
+        }
+      : undefined;
     const { correctness, history, records } = await pipelineCorrectness(pipeline);
     return {
       phase: name,
@@ -170,6 +209,7 @@ async function pipelinePhase(name: string, encoded: Encoded, count: number): Pro
       processorSeconds: round2(processorSeconds),
       cpuSeconds,
       correctness,
+      ...(profiles ? { profiles } : {}),
       notes:
         `anomaly_history ${history.written}/${history.expected}, anomaly_records ` +
         `${records.written}/${records.expected}; processor caught up at ${round2(processorSeconds)} s; ` +
@@ -347,6 +387,7 @@ function markdown(report: Report): string {
         `${row.bytesPerMachine === null ? '-' : `${((row.bytesPerMachine * 10_000) / 1e6).toFixed(2)} MB`} |`,
     ),
     '',
+    ...profileMarkdown(report.phases),
     '## Live phase',
     '',
     ...liveMarkdown(report.live),
@@ -358,6 +399,42 @@ function markdown(report: Report): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** Where the drain's CPU went, per process: self time by source file, from the profiles of the last B run. */
+function profileMarkdown(phases: readonly PhaseResult[]): string[] {
+  const profiled = phases.filter((phase) => phase.profiles).at(-1);
+  if (!profiled?.profiles) return [];
+  const lines = [
+    `## Where the time goes (CPU profiles of the processor and projector, ${profiled.phase} run)`,
+    '',
+  ];
+  const { postgres, ...processes } = profiled.profiles;
+  for (const [name, profile] of Object.entries(processes)) {
+    if (!profile) continue;
+    lines.push(
+      `**${name}**: busy ${profile.busyPercent} % of ${profile.seconds} s; self time by file (% of busy):`,
+      '',
+      '| file | % |',
+      '| --- | ---: |',
+      ...profile.files.map((entry) => `| ${entry.name} | ${entry.percent.toFixed(1)} |`),
+      '',
+    );
+  }
+  if (postgres) {
+    lines.push(
+      '**postgres** (pg_stat_statements over the run: execution time, both databases):',
+      '',
+      '| statement | calls | rows | total ms |',
+      '| --- | ---: | ---: | ---: |',
+      ...postgres.map(
+        (entry) =>
+          `| \`${entry.statement.replace(/\|/g, '\\|')}…\` | ${entry.calls} | ${entry.rows} | ${entry.totalMs} |`,
+      ),
+      '',
+    );
+  }
+  return lines;
 }
 
 interface Report {
@@ -382,6 +459,8 @@ async function main(): Promise<void> {
   const encoded = encodeReadings(Math.max(options.readings, options.baselineReadings), options.machines);
   const phases: PhaseResult[] = [];
   const baselineCount = Math.min(options.baselineReadings, encoded.count);
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  let drainRun = 0;
   for (const [name, kind] of [
     ['A baseline (naive)', 'baseline'],
     ['B pipeline', 'pipeline'],
@@ -392,7 +471,12 @@ async function main(): Promise<void> {
     const result =
       kind === 'baseline'
         ? await baselinePhase(name, encoded, baselineCount)
-        : await pipelinePhase(name, encoded, options.readings);
+        : await pipelinePhase(
+            name,
+            encoded,
+            options.readings,
+            options.profile ? join(options.out, `${stamp}-profiles`, `drain-${++drainRun}`) : undefined,
+          );
     log(
       `${name}: ${result.readingsPerSecond} readings/s, lost ${result.correctness.lost}, duplicated ${result.correctness.duplicated}`,
     );
@@ -429,7 +513,6 @@ async function main(): Promise<void> {
     correct: phases.every((phase) => phase.correctness.ok) && (live === null || live.correctness.ok),
   };
   mkdirSync(options.out, { recursive: true });
-  const stamp = startedAt.replace(/[:.]/g, '-');
   writeFileSync(join(options.out, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const text = markdown(report);
   writeFileSync(join(options.out, `${stamp}.md`), text);

@@ -46,9 +46,10 @@ export async function startEmbeddedPostgres(port: number): Promise<number> {
   const socketDir = POSTGRES_DIR.length < 80 ? POSTGRES_DIR : '';
   // track_commit_timestamp: `npm run bench` measures produce-to-commit latency from rows' commit times.
   // max_wal_size: a sustained write load is not interrupted by a checkpoint every few seconds.
+  // pg_stat_statements: `npm run bench -- --profile` reports which statements the database's time went to.
   const options =
     `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${socketDir}'` +
-    ' -c track_commit_timestamp=on -c max_wal_size=4GB -c shared_buffers=512MB';
+    ' -c track_commit_timestamp=on -c max_wal_size=4GB -c shared_buffers=512MB -c shared_preload_libraries=pg_stat_statements';
   try {
     // pg_ctl puts the server in its own session, so it outlives this script.
     execFileSync(pg_ctl, ['start', '-D', DATA_DIR, '-l', POSTGRES_LOG, '-w', '-t', '60', '-o', options], {
