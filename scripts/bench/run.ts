@@ -185,7 +185,8 @@ async function pipelinePhase(
     const started = performance.now();
     processor = await pipeline.startProcessor();
     projector = await pipeline.startProjector();
-    process.env.PIPELINE_NODE_ARGS = flags;
+    if (flags === undefined) delete process.env.PIPELINE_NODE_ARGS;
+    else process.env.PIPELINE_NODE_ARGS = flags;
     await pipeline.waitUntilCaughtUp(3_600_000);
     const processorSeconds = (performance.now() - started) / 1000;
     await pipeline.waitUntilProjected(3_600_000);
