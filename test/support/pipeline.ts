@@ -19,7 +19,7 @@ import { ensureTopics } from '../../src/kafka/topics.js';
 import { createLogger } from '../../src/logger.js';
 import { loadMachineConfigs } from '../../src/runtime/machine-configs.js';
 import { anomalyRows } from '../../src/runtime/twin-outputs.js';
-import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
+import { createScratchDatabase, toleratingDrop, type ScratchDatabase } from './postgres.js';
 import { uniqueName } from './kafka.js';
 import { freePort } from './ports.js';
 
@@ -94,8 +94,8 @@ export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPi
     LOG_LEVEL: 'warn',
   };
   const pools = {
-    twin: new pg.Pool({ connectionString: twin.url, max: 2 }),
-    analytics: new pg.Pool({ connectionString: analytics.url, max: 2 }),
+    twin: toleratingDrop(new pg.Pool({ connectionString: twin.url, max: 2 })),
+    analytics: toleratingDrop(new pg.Pool({ connectionString: analytics.url, max: 2 })),
   };
   const children = new Set<ChildProcess>();
 

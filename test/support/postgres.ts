@@ -39,9 +39,30 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
     url: urlForDatabase(name),
     drop: () =>
       onServer(async (client) => {
+        // A pool's end() returns before its connections have closed; FORCE terminating one that is still closing
+        // makes its client emit an error nobody listens to any more. Give them a moment to go first.
+        for (let attempt = 0; attempt < 40; attempt++) {
+          const open = await client.query<{ count: number }>(
+            'SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (open.rows[0]!.count === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
       }),
   };
+}
+
+/**
+ * A pool whose database is dropped with FORCE at the end of a test: an idle connection terminated by the drop
+ * (57P01) is expected, not a failure; any other error still surfaces.
+ */
+export function toleratingDrop(pool: pg.Pool): pg.Pool {
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') throw error;
+  });
+  return pool;
 }
 
 /** Runs `work` with a client on `url`, closing it after. */
