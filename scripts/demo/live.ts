@@ -2,11 +2,11 @@
 // notifier (sending to a webhook receiver in this script) and a simulated fleet of a few hundred machines with
 // injected faults, and a live summary every two seconds. After the backfill, `twin train` fits the ML models and
 // the running processor picks them up. Ctrl-C stops them all cleanly.
-import { SERVICE_NODE_FLAGS } from '../../src/apps/node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import pg from 'pg';
+import { SERVICE_NODE_FLAGS } from '../../src/apps/node-flags.js';
 import { loadConfig } from '../../src/config.js';
 
 const MACHINES = 300;
