@@ -3,12 +3,9 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, primaryKey, timestamp, varchar } from 'drizzle-orm/pg-core';
 
-export const performanceWindows = pgTable(
-  'performance_windows',
-  {
-    machineId: varchar('machine_id', { length: 50 }).notNull(),
-    windowStart: timestamp('window_start').notNull(),
-    windowMs: integer('window_ms').notNull(),
+/** The sums and counts a window (or a roll-up of windows) adds up, fresh builders for each table using them. */
+export function windowSumColumns() {
+  return {
     readings: integer('readings').notNull(),
     // Sensor sums are fixed-point, in millionths (SUM_SCALE): exact whatever the batching.
     sumLoad: bigint('sum_load', { mode: 'number' }).notNull(),
@@ -22,6 +19,16 @@ export const performanceWindows = pgTable(
     rejectCount: bigint('reject_count', { mode: 'number' }).notNull(),
     anomalyCount: integer('anomaly_count').notNull(),
     updatedAt: timestamp('updated_at').default(sql`CURRENT_TIMESTAMP`),
+  };
+}
+
+export const performanceWindows = pgTable(
+  'performance_windows',
+  {
+    machineId: varchar('machine_id', { length: 50 }).notNull(),
+    windowStart: timestamp('window_start').notNull(),
+    windowMs: integer('window_ms').notNull(),
+    ...windowSumColumns(),
   },
   (table) => [
     primaryKey({ columns: [table.machineId, table.windowStart] }),
