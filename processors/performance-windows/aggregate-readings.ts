@@ -48,7 +48,7 @@ export interface AggregateInput {
   /** The batch, in offset order. */
   readonly readings: readonly SensorReading[];
   /** Positions of the batch's machines; a machine absent here is new. */
-  readonly positions: ReadonlyMap<string, MachineWindowPosition>;
+  readonly positions: Pick<ReadonlyMap<string, MachineWindowPosition>, 'get'>;
   readonly options: WindowOptions;
 }
 

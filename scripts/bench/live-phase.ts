@@ -9,7 +9,7 @@ import { epochMs, utcTimestamp } from '../../src/db/sql-time.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { createFleet, type FaultPlan } from '../../src/simulator/index.js';
 import { createIsolatedPipeline, type ProcessorProcess } from '../../test/support/pipeline.js';
-import { testConfig, uniqueName } from '../../test/support/kafka.js';
+import { forEachMessage, testConfig } from '../../test/support/kafka.js';
 import { cpuMeter, round2, type CpuSeconds } from './cpu.js';
 import { pipelineCorrectness, type Correctness } from './correctness.js';
 
@@ -258,44 +258,11 @@ async function readCreateTimes(topic: string, ends: Map<number, number>): Promis
     times.set(partition, new Float64Array(end).fill(Number.NaN));
     total += end;
   }
-  if (total === 0) return times;
-  const consumer = createKafka(testConfig.kafka).consumer({
-    'group.id': uniqueName('bench-live-reader'),
-    'auto.offset.reset': 'earliest',
-    'enable.auto.commit': false,
-    'js.consumer.max.batch.size': 5_000,
+  await forEachMessage(topic, total, (partition, message) => {
+    const list = times.get(partition);
+    const offset = Number(message.offset);
+    if (list && offset < list.length) list[offset] = Number(message.timestamp);
   });
-  let count = 0;
-  let timer: NodeJS.Timeout | undefined;
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic] });
-    await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`read ${count} of ${total} messages of ${topic} back in 10 min`)),
-        10 * 60_000,
-      );
-      consumer
-        .run({
-          eachBatch: ({ batch }) => {
-            const list = times.get(batch.partition);
-            for (const message of batch.messages) {
-              const offset = Number(message.offset);
-              if (list && offset < list.length && Number.isNaN(list[offset]!)) {
-                list[offset] = Number(message.timestamp);
-                count += 1;
-              }
-            }
-            if (count >= total) resolve();
-            return Promise.resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    clearTimeout(timer);
-    await consumer.disconnect().catch(() => undefined);
-  }
   return times;
 }
 

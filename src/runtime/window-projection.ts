@@ -79,7 +79,7 @@ export class WindowProjection implements ProjectionStep {
       (machineId) => !known?.has(machineId),
     );
     const loaded = await loadWindowPositions(client, unknown);
-    const positions = known === undefined ? loaded : new Map([...known, ...loaded]);
+    const positions = { get: (machineId: string) => loaded.get(machineId) ?? known?.get(machineId) };
     const folded = aggregateReadings({ streamTime, readings, positions, options: window });
     await addWindowSums(client, folded.sums);
     // The readings name their machines' types: ml_model_version is the type's model live at each window's end.

@@ -20,7 +20,7 @@ import { createLogger } from '../../src/logger.js';
 import { loadMachineConfigs } from '../../src/runtime/machine-configs.js';
 import { anomalyRows } from '../../src/runtime/twin-outputs.js';
 import { createScratchDatabase, toleratingDrop, type ScratchDatabase } from './postgres.js';
-import { uniqueName } from './kafka.js';
+import { forEachMessage, uniqueName } from './kafka.js';
 import { freePort } from './ports.js';
 
 const config = loadConfig();
@@ -282,37 +282,17 @@ interface RawMessage {
 
 /** Every message of the topic, by partition, in offset order. */
 async function readAll(topic: string, total: number): Promise<Map<number, RawMessage[]>> {
-  const consumer = createKafka(config.kafka).consumer({
-    'group.id': uniqueName('reader'),
-    'auto.offset.reset': 'earliest',
-    'enable.auto.commit': false,
-    'js.consumer.max.batch.size': 5_000,
-  });
   const byPartition = new Map<number, RawMessage[]>();
-  let count = 0;
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic] });
-  await new Promise<void>((resolve) => {
-    if (total === 0) resolve();
-    void consumer.run({
-      eachBatch: ({ batch }) => {
-        const list = byPartition.get(batch.partition) ?? [];
-        for (const message of batch.messages) {
-          list.push({
-            offset: Number(message.offset),
-            key: message.key?.toString(),
-            value: message.value,
-            timestamp: Number(message.timestamp),
-          });
-        }
-        byPartition.set(batch.partition, list);
-        count += batch.messages.length;
-        if (count >= total) resolve();
-        return Promise.resolve();
-      },
+  await forEachMessage(topic, total, (partition, message) => {
+    let list = byPartition.get(partition);
+    if (!list) byPartition.set(partition, (list = []));
+    list.push({
+      offset: Number(message.offset),
+      key: message.key?.toString(),
+      value: message.value,
+      timestamp: Number(message.timestamp),
     });
   });
-  await consumer.disconnect();
   for (const list of byPartition.values()) list.sort((a, b) => a.offset - b.offset);
   return byPartition;
 }

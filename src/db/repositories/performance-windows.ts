@@ -118,61 +118,59 @@ function mergeByWindow(sums: readonly WindowSums[]): WindowSums[] {
   return [...merged.values()].sort(byMachineAndStart);
 }
 
-const SUM_COLUMNS = [
-  'readings',
-  'sum_load',
-  'sum_temperature',
-  'sum_vibration',
-  'planned_readings',
-  'running_readings',
-  'sum_load_running',
-  'good_count',
-  'reject_count',
-  'anomaly_count',
-] as const;
-const SUM_TYPES = ['int', 'bigint', 'bigint', 'bigint', 'int', 'int', 'bigint', 'bigint', 'bigint', 'int'];
-const sumValues = (rows: readonly WindowTotals[]) => [
-  rows.map((row) => row.readings),
-  rows.map((row) => row.sumLoad),
-  rows.map((row) => row.sumTemperature),
-  rows.map((row) => row.sumVibration),
-  rows.map((row) => row.plannedReadings),
-  rows.map((row) => row.runningReadings),
-  rows.map((row) => row.sumLoadRunning),
-  rows.map((row) => row.goodCount),
-  rows.map((row) => row.rejectCount),
-  rows.map((row) => row.anomalyCount),
+/** The sum columns of performance_windows and performance_rollups: column, WindowTotals field, array type. */
+const SUMS: ReadonlyArray<readonly [string, keyof WindowTotals, string]> = [
+  ['readings', 'readings', 'int'],
+  ['sum_load', 'sumLoad', 'bigint'],
+  ['sum_temperature', 'sumTemperature', 'bigint'],
+  ['sum_vibration', 'sumVibration', 'bigint'],
+  ['planned_readings', 'plannedReadings', 'int'],
+  ['running_readings', 'runningReadings', 'int'],
+  ['sum_load_running', 'sumLoadRunning', 'bigint'],
+  ['good_count', 'goodCount', 'bigint'],
+  ['reject_count', 'rejectCount', 'bigint'],
+  ['anomaly_count', 'anomalyCount', 'int'],
 ];
+const sumValues = (rows: readonly WindowTotals[]) => SUMS.map(([, field]) => rows.map((row) => row[field]));
 
 /**
- * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE` adding the sums to `table`'s rows, whose key columns
- * come first: one statement for any number of rows.
+ * `INSERT … SELECT FROM unnest(…) ON CONFLICT (conflict) DO UPDATE` adding the sums to `table`'s rows, whose
+ * other columns come first: one statement for any number of rows.
  */
-function addSumsStatement(table: string, keyColumns: ReadonlyArray<readonly [string, string]>): string {
-  const columns = [...keyColumns.map(([name]) => name), ...SUM_COLUMNS];
-  const types = [...keyColumns.map(([, type]) => type), ...SUM_TYPES];
+function addSumsStatement(
+  table: string,
+  keyColumns: ReadonlyArray<readonly [string, string]>,
+  conflict: readonly string[],
+): string {
+  const columns = [...keyColumns.map(([name]) => name), ...SUMS.map(([column]) => column)];
+  const types = [...keyColumns.map(([, type]) => type), ...SUMS.map(([, , type]) => type)];
   const selected = columns.map((name) => (name === 'window_start' ? utcTimestamp(name) : name));
   return `INSERT INTO ${table} (${columns.join(', ')}, updated_at)
      SELECT ${selected.join(', ')}, CURRENT_TIMESTAMP
        FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')}) AS x(${columns.join(', ')})
-     ON CONFLICT (${keyColumns
-       .filter(([name]) => name !== 'window_ms')
-       .map(([name]) => name)
-       .join(', ')}) DO UPDATE SET
-       ${SUM_COLUMNS.map((name) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(', ')},
+     ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET
+       ${SUMS.map(([column]) => `${column} = ${table}.${column} + EXCLUDED.${column}`).join(', ')},
        updated_at = CURRENT_TIMESTAMP`;
 }
 
-const ADD_WINDOW_SUMS = addSumsStatement('performance_windows', [
-  ['machine_id', 'text'],
-  ['window_start', 'float8'],
-  ['window_ms', 'int'],
-]);
-const ADD_ROLLUP_SUMS = addSumsStatement('performance_rollups', [
-  ['machine_id', 'text'],
-  ['resolution', 'text'],
-  ['window_start', 'float8'],
-]);
+const ADD_WINDOW_SUMS = addSumsStatement(
+  'performance_windows',
+  [
+    ['machine_id', 'text'],
+    ['window_start', 'float8'],
+    ['window_ms', 'int'],
+  ],
+  ['machine_id', 'window_start'],
+);
+const ADD_ROLLUP_SUMS = addSumsStatement(
+  'performance_rollups',
+  [
+    ['machine_id', 'text'],
+    ['resolution', 'text'],
+    ['window_start', 'float8'],
+  ],
+  ['machine_id', 'resolution', 'window_start'],
+);
 
 /** The partial sums of the hours and days the windows fall in, one entry per roll-up row, in lock order. */
 function rollUps(windows: readonly WindowSums[]): Array<WindowSums & { resolution: RollUpResolution }> {
@@ -237,20 +235,6 @@ interface MetricsKey {
   base: boolean;
 }
 
-/** Sum columns and the WindowTotals field each is read into. */
-const SUM_ALIASES: ReadonlyArray<readonly [string, keyof WindowTotals]> = [
-  ['readings', 'readings'],
-  ['sum_load', 'sumLoad'],
-  ['sum_temperature', 'sumTemperature'],
-  ['sum_vibration', 'sumVibration'],
-  ['planned_readings', 'plannedReadings'],
-  ['running_readings', 'runningReadings'],
-  ['sum_load_running', 'sumLoadRunning'],
-  ['good_count', 'goodCount'],
-  ['reject_count', 'rejectCount'],
-  ['anomaly_count', 'anomalyCount'],
-];
-
 /**
  * Recomputes the performance_metrics rows of the touched base windows, of their hours and of their UTC days,
  * from the sums in performance_windows (roll-ups add sums; they never average averages). Rows whose values
@@ -291,7 +275,7 @@ export async function refreshPerformanceMetrics(
     >
   >(
     `SELECT k.machine_id, k.resolution, k.start_ms, k.end_ms,
-            ${SUM_ALIASES.map(([column, alias]) => `coalesce(w.${column}, r.${column})::float8 AS "${alias}"`).join(', ')}
+            ${SUMS.map(([column, alias]) => `coalesce(w.${column}, r.${column})::float8 AS "${alias}"`).join(', ')}
        FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::bool[])
          AS k(machine_id, resolution, start_ms, end_ms, base)
        LEFT JOIN performance_windows w
