@@ -10,7 +10,7 @@ import {
   withTransition,
   type AlertPolicy,
 } from './alert.js';
-import { anomalies, foldAll } from './anomaly-fixtures.js';
+import { anomalies, foldAll } from '../testing/anomaly-fixtures.js';
 
 describe('alert ids', () => {
   it('given short names, when an id is made, then it is the readable <machine>:<type>:<n>', () => {

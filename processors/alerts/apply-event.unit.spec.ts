@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { minutes, T0 } from '../testing/index.js';
 import { EMPTY_ALERT_BOOK, openAlertOf, putAlert, type Alert, type AlertPolicy } from './alert.js';
-import { anomalies, foldAll } from './anomaly-fixtures.js';
+import { anomalies, foldAll } from '../testing/anomaly-fixtures.js';
 import { applyAnomalyEvent } from './apply-event.js';
 import { acknowledge, resolve } from './commands.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { minutes, T0 } from '../testing/index.js';
 import { openAlertOf, putAlert, type Alert, type AlertBook, type AlertPolicy } from './alert.js';
-import { anomalies, foldAll } from './anomaly-fixtures.js';
+import { anomalies, foldAll } from '../testing/anomaly-fixtures.js';
 import { acknowledge, assign, resolve, shelve, unshelveDue, type CommandResult } from './commands.js';
 
 const POLICY: AlertPolicy = { autoResolve: false, flapThreshold: 3, flapWindowMs: minutes(10) };

@@ -106,7 +106,7 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM :"processor", :"projector", :"
 
 CREATE TEMPORARY TABLE wanted (role name, tbl name, privileges text) ON COMMIT DROP;
 INSERT INTO wanted VALUES
-  -- twin processor: src/db/repositories/{checkpoints,snapshots,anomaly-rows}.ts, src/runtime/machine-configs.ts
+  -- twin processor: src/db/repositories/{checkpoints,snapshots,anomaly-rows}.ts, src/processor/machine-configs.ts
   (:'processor', 'processor_checkpoints', 'SELECT, INSERT, UPDATE'),
   (:'processor', 'state_snapshots', 'SELECT, INSERT, DELETE'),
   (:'processor', 'anomaly_history', 'SELECT, INSERT'),
@@ -149,7 +149,7 @@ INSERT INTO wanted VALUES
   -- twin processor: src/db/repositories/anomaly-rows.ts, src/ml/model-store.ts (loadActiveModels)
   (:'processor', 'anomaly_records', 'SELECT, INSERT'),
   (:'processor', 'ml_models', 'SELECT'),
-  -- projector: src/runtime/{event,window,partition}-projection.ts, src/db/repositories/{alerts,machine-twins,
+  -- projector: src/projector/{event,window,partition}-projection.ts, src/db/repositories/{alerts,machine-twins,
   -- performance-windows,projector-checkpoints}.ts; TRUNCATE for `twin projector --rebuild` (resetProjection)
   (:'projector', 'alerts', 'SELECT, INSERT, UPDATE, TRUNCATE'),
   (:'projector', 'alerts_archive', 'SELECT, TRUNCATE'),
@@ -162,7 +162,7 @@ INSERT INTO wanted VALUES
   (:'projector', 'performance_rollups', 'SELECT, INSERT, UPDATE, TRUNCATE'),
   (:'projector', 'machine_twins', 'SELECT, INSERT, UPDATE, TRUNCATE'),
   (:'projector', 'ml_models', 'SELECT'),
-  -- api: src/api/routes/*.ts; an operator's action (src/runtime/alert-actions.ts) locks the alert FOR UPDATE,
+  -- api: src/api/routes/*.ts; an operator's action (src/alerts/alert-actions.ts) locks the alert FOR UPDATE,
   -- records the action, upserts the alert and the machine's projector position in one transaction
   (:'api', 'alerts', 'SELECT, INSERT, UPDATE'),
   (:'api', 'alert_actions', 'SELECT, INSERT'),

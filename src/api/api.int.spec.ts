@@ -14,7 +14,7 @@ import {
   applyAnomalyEvent,
   type AlertBook,
 } from '../../processors/alerts/index.js';
-import { anomalies } from '../../processors/alerts/anomaly-fixtures.js';
+import { anomalies } from '../../processors/testing/anomaly-fixtures.js';
 import type { AnomalyEvent } from '../../processors/threshold-detection/index.js';
 import { createScratchDatabase, urlForDatabase, type ScratchDatabase } from '../../test/support/postgres.js';
 import { migrateDatabases } from '../db/migrate.js';
@@ -23,7 +23,7 @@ import { saveAlerts } from '../db/repositories/alerts.js';
 import { utcTimestamp } from '../db/sql-time.js';
 import { inTransaction } from '../db/transaction.js';
 import { createLogger } from '../logger.js';
-import { loadMachineConfigs } from '../runtime/machine-configs.js';
+import { loadMachineConfigs } from '../processor/machine-configs.js';
 import { buildApiServer } from './server.js';
 
 const NOW = Date.parse('2026-03-02T12:00:00.000Z');

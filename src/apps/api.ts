@@ -8,8 +8,8 @@ import { createPool } from '../db/pool.js';
 import { startOpsServer } from '../http/ops-server.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
-import { checkDatabase } from '../runtime/preflight.js';
-import { runService } from '../runtime/service.js';
+import { checkDatabase } from '../lifecycle/preflight.js';
+import { runService } from '../lifecycle/service.js';
 
 export async function runApi(): Promise<void> {
   const config = loadConfig();

@@ -11,8 +11,8 @@ import { startOpsServer } from '../http/ops-server.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
 import { createChannels, createNotifierMetrics, loadRoutesFile, Notifier } from '../notifications/index.js';
-import { checkDatabase } from '../runtime/preflight.js';
-import { runService } from '../runtime/service.js';
+import { checkDatabase } from '../lifecycle/preflight.js';
+import { runService } from '../lifecycle/service.js';
 
 export async function runNotifier(): Promise<void> {
   const config = loadConfig();

@@ -8,12 +8,12 @@ import { createBatchConsumer } from '../kafka/batch-consumer.js';
 import { createReliableProducer } from '../kafka/producer.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
-import { startMachineConfigSource } from '../runtime/machine-configs.js';
-import { startMlModelSource } from '../runtime/ml-models.js';
-import { checkDatabase, checkKafka } from '../runtime/preflight.js';
-import { createProcessorMetrics } from '../runtime/processor-metrics.js';
-import { runService } from '../runtime/service.js';
-import { TwinPipeline } from '../runtime/twin-pipeline.js';
+import { startMachineConfigSource } from '../processor/machine-configs.js';
+import { startMlModelSource } from '../processor/ml-models.js';
+import { checkDatabase, checkKafka } from '../lifecycle/preflight.js';
+import { createProcessorMetrics } from '../processor/processor-metrics.js';
+import { runService } from '../lifecycle/service.js';
+import { TwinPipeline } from '../processor/twin-pipeline.js';
 
 export async function runProcessor(): Promise<void> {
   const config = loadConfig();

@@ -12,13 +12,13 @@ import { startOpsServer } from '../http/ops-server.js';
 import { createBatchConsumer, type BatchConsumer } from '../kafka/batch-consumer.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
-import { unshelveExpired } from '../runtime/alert-actions.js';
-import { EventProjection } from '../runtime/event-projection.js';
-import { PartitionProjection, type ProjectionStep } from '../runtime/partition-projection.js';
-import { checkDatabase, checkKafka } from '../runtime/preflight.js';
-import { createProjectorMetrics } from '../runtime/projector-metrics.js';
-import { runService } from '../runtime/service.js';
-import { WindowProjection } from '../runtime/window-projection.js';
+import { unshelveExpired } from '../alerts/alert-actions.js';
+import { EventProjection } from '../projector/event-projection.js';
+import { PartitionProjection, type ProjectionStep } from '../projector/partition-projection.js';
+import { checkDatabase, checkKafka } from '../lifecycle/preflight.js';
+import { createProjectorMetrics } from '../projector/projector-metrics.js';
+import { runService } from '../lifecycle/service.js';
+import { WindowProjection } from '../projector/window-projection.js';
 
 export async function runProjector(options: { rebuild: boolean }): Promise<void> {
   const config = loadConfig();

@@ -8,7 +8,7 @@
 import { loadConfig, type Config } from '../config.js';
 import { createPool } from '../db/pool.js';
 import { withJobMetrics } from '../metrics/push-job-metrics.js';
-import { checkDatabase } from '../runtime/preflight.js';
+import { checkDatabase } from '../lifecycle/preflight.js';
 import { generateReport } from '../reports/generate-report.js';
 import { parseReportOptions, type RawReportOptions, type ReportSettings } from '../reports/report-options.js';
 

@@ -7,7 +7,7 @@ import { createPool } from '../db/pool.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
 import { withJobMetrics } from '../metrics/push-job-metrics.js';
-import { checkDatabase } from '../runtime/preflight.js';
+import { checkDatabase } from '../lifecycle/preflight.js';
 import { selectTable, type RetentionTableName } from '../../processors/retention/index.js';
 import { createRetentionMetrics, runRetentionJob, type TableSummary } from '../retention/index.js';
 

@@ -37,8 +37,8 @@ import { oneLine } from '../errors.js';
 import { createReliableProducer, type OutgoingMessage, type ReliableProducer } from '../kafka/producer.js';
 import { describeTopicPartitions } from '../kafka/topics.js';
 import { createLogger } from '../logger.js';
-import { checkKafka } from '../runtime/preflight.js';
-import { withDeadline } from '../runtime/service.js';
+import { checkKafka } from '../lifecycle/preflight.js';
+import { withDeadline } from '../lifecycle/service.js';
 import { createFleet, generateReadings, type Fleet } from '../simulator/fleet.js';
 import { planRun, type RunPlan } from '../simulator/run-plan.js';
 import {

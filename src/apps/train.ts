@@ -17,7 +17,7 @@ import { createLogger } from '../logger.js';
 import { withJobMetrics } from '../metrics/push-job-metrics.js';
 import { activateNewModel } from '../ml/model-store.js';
 import { readHistory } from '../ml/reading-history.js';
-import { checkDatabase, checkKafka } from '../runtime/preflight.js';
+import { checkDatabase, checkKafka } from '../lifecycle/preflight.js';
 
 export interface RawTrainOptions {
   machineType?: string;

@@ -1,5 +1,5 @@
 // Broker readiness and topic set-up, shared by the local stack and the processes' start-up.
-import { withDeadline } from '../runtime/service.js';
+import { withDeadline } from '../lifecycle/service.js';
 import { createKafka, type KafkaSettings } from './client.js';
 
 /** Resolves once the broker answers a metadata request; rejects with the last reason after `timeoutMs`. */

@@ -12,7 +12,7 @@ import { utcTimestamp } from '../db/sql-time.js';
 import { inTransaction } from '../db/transaction.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
-import { takeAlertAction } from '../runtime/alert-actions.js';
+import { takeAlertAction } from '../alerts/alert-actions.js';
 import { createChannels, type Channels } from './channels.js';
 import { createNotifierMetrics } from './metrics.js';
 import { Notifier } from './notifier.js';
@@ -21,7 +21,7 @@ import {
   startSmtpReceiver,
   type HttpReceiver,
   type SmtpReceiver,
-} from './testing/receivers.js';
+} from '../../test/support/receivers.js';
 
 const T0 = Date.UTC(2026, 2, 2, 8, 0, 0);
 const S = 1_000;

@@ -1,7 +1,7 @@
 // The Grafana dashboard (monitoring/grafana-dashboard.json) is plain JSON an operator imports. It must parse,
 // be a current schema with a Prometheus datasource variable every panel uses, cover what an operator watches,
 // and ask only for metrics the processes really register (so a renamed metric fails here, not on a wall screen).
-// test/ops/prometheus.int.spec.ts also runs every expression against a real Prometheus.
+// test/ops/prometheus.e2e.spec.ts also runs every expression against a real Prometheus.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allMetricNames, dashboardExpressions, metricNamesIn } from './metric-catalogue.js';

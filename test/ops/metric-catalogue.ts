@@ -10,8 +10,8 @@ import { createMetricsRegistry } from '../../src/metrics.js';
 import { jobMetricsRegistry } from '../../src/metrics/push-job-metrics.js';
 import { createNotifierMetrics } from '../../src/notifications/metrics.js';
 import { createRetentionMetrics } from '../../src/retention/metrics.js';
-import { createProcessorMetrics } from '../../src/runtime/processor-metrics.js';
-import { createProjectorMetrics } from '../../src/runtime/projector-metrics.js';
+import { createProcessorMetrics } from '../../src/processor/processor-metrics.js';
+import { createProjectorMetrics } from '../../src/projector/projector-metrics.js';
 
 function seriesNames(registry: Registry): string[] {
   return registry.getMetricsAsArray().flatMap((metric) => {

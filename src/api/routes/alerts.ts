@@ -4,7 +4,7 @@
 import { alertRow, type Alert, type AlertActionInput } from '../../../processors/alerts/index.js';
 import { ALERT_COLUMNS, alertFromRecord, type AlertRecord } from '../../db/repositories/alerts.js';
 import { epochMs } from '../../db/sql-time.js';
-import { takeAlertAction } from '../../runtime/alert-actions.js';
+import { takeAlertAction } from '../../alerts/alert-actions.js';
 import type { ApiContext, ApiRoutes } from '../context.js';
 import { ApiError, badRequest, notFound } from '../http-errors.js';
 import { decodeTimeCursor, encodeTimeCursor, iso, isoOrNull, pageOf, parseTime } from '../paging.js';

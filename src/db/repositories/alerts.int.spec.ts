@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyAnomalyEvent, type AlertPolicy } from '../../../processors/alerts/index.js';
-import { anomalies, foldAll } from '../../../processors/alerts/anomaly-fixtures.js';
+import { anomalies, foldAll } from '../../../processors/testing/anomaly-fixtures.js';
 import { RETENTION_TABLES, type RetentionPolicies } from '../../../processors/retention/index.js';
 import { minutes, T0 } from '../../../processors/testing/index.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../../test/support/postgres.js';

@@ -1,5 +1,5 @@
 // Heap after GC of warm twin state (the pure fold, in process), for `npm run bench`. Run as
-// `node --expose-gc --import tsx scripts/bench/heap-per-machine.ts 0 10000 100000`; prints one JSON line.
+// `node --expose-gc --import tsx bench/e2e/heap-per-machine.ts 0 10000 100000`; prints one JSON line.
 import { createPartitionState, processBatch, type ReadingRecord } from '../../processors/partition/index.js';
 import { configLookup, SEED_MACHINE_TYPE_CONFIGS } from '../../processors/threshold-detection/index.js';
 import { createFleet } from '../../src/simulator/index.js';

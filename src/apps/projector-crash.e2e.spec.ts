@@ -7,7 +7,7 @@ import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import { createFleet, generateReadings } from '../simulator/index.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
 import { readModels as readModelsOf } from '../../test/support/read-models.js';
-import { takeAlertAction } from '../runtime/alert-actions.js';
+import { takeAlertAction } from '../alerts/alert-actions.js';
 
 const READINGS = 60_000;
 const MACHINES = 60;

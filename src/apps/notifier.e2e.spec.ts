@@ -18,8 +18,8 @@ import {
   startSmtpReceiver,
   type HttpReceiver,
   type SmtpReceiver,
-} from '../notifications/testing/receivers.js';
-import { takeAlertAction } from '../runtime/alert-actions.js';
+} from '../../test/support/receivers.js';
+import { takeAlertAction } from '../alerts/alert-actions.js';
 
 const CLI = new URL('./cli.ts', import.meta.url).pathname;
 const T0 = Date.UTC(2026, 2, 2, 8, 0, 0);

@@ -6,7 +6,7 @@ import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import { createFleet, generateReadings } from '../simulator/index.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
 import { loadSnapshotMachines } from '../db/repositories/snapshots.js';
-import { restorePartition } from '../runtime/partition-snapshots.js';
+import { restorePartition } from '../processor/partition-snapshots.js';
 import { serializePartitionState } from '../../processors/partition/index.js';
 import pg from 'pg';
 

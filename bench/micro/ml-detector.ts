@@ -1,12 +1,18 @@
 // What the ML detector costs the fold: 1M readings of 10k machines (four types, mostly RUNNING), folded in
 // batches of 1,000 with thresholds only and with thresholds + a model per type. A script that prints figures;
-// no test asserts on timings. Run: npx tsx processors/ml-detection/bench-ml.ts
-import { createPartitionState, processBatch, type ReadingRecord } from '../partition/index.js';
-import type { MachineStatus, SensorReading } from '../readings/reading.js';
-import { prng } from '../testing/random-readings.js';
-import { T0 } from '../testing/reading-builder.js';
-import { configLookup, SEED_MACHINE_TYPE_CONFIGS } from '../threshold-detection/index.js';
-import { DEFAULT_DYNAMICS, ML_ALGORITHM, NO_MODELS, modelLookup, type ModelLookup } from './model.js';
+// no test asserts on timings. Run: npx tsx bench/micro/ml-detector.ts
+import { createPartitionState, processBatch, type ReadingRecord } from '../../processors/partition/index.js';
+import type { MachineStatus, SensorReading } from '../../processors/readings/reading.js';
+import { prng } from '../../processors/testing/random-readings.js';
+import { T0 } from '../../processors/testing/reading-builder.js';
+import { configLookup, SEED_MACHINE_TYPE_CONFIGS } from '../../processors/threshold-detection/index.js';
+import {
+  DEFAULT_DYNAMICS,
+  ML_ALGORITHM,
+  NO_MODELS,
+  modelLookup,
+  type ModelLookup,
+} from '../../processors/ml-detection/model.js';
 
 const MACHINES = 10_000;
 const READINGS = 1_000_000;

@@ -1,8 +1,8 @@
 // Test support: anomaly events of one machine at increasing source offsets, and a book folder.
 import type { AnomalyEvent, AnomalyEventType } from '../threshold-detection/anomaly-event.js';
 import type { Severity } from '../threshold-detection/severity.js';
-import { EMPTY_ALERT_BOOK, type AlertBook, type AlertPolicy } from './alert.js';
-import { applyAnomalyEvent, type AlertChange } from './apply-event.js';
+import { EMPTY_ALERT_BOOK, type AlertBook, type AlertPolicy } from '../alerts/alert.js';
+import { applyAnomalyEvent, type AlertChange } from '../alerts/apply-event.js';
 
 export interface AnomalyStream {
   opened(anomalyType: string, severity: Severity, eventTime: number): AnomalyEvent;

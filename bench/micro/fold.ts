@@ -1,10 +1,15 @@
 // Fold throughput for a 10k-machine partition, and heap per machine. A script that prints figures; no
-// test asserts on timings. Run: node --expose-gc --import tsx processors/bench-fold.ts
-import { createPartitionState, machineCount, processBatch, type ReadingRecord } from './partition/index.js';
-import type { MachineStatus, SensorReading } from './readings/reading.js';
-import { prng } from './testing/random-readings.js';
-import { T0 } from './testing/reading-builder.js';
-import { configLookup, SEED_MACHINE_TYPE_CONFIGS } from './threshold-detection/index.js';
+// test asserts on timings. Run: node --expose-gc --import tsx bench/micro/fold.ts
+import {
+  createPartitionState,
+  machineCount,
+  processBatch,
+  type ReadingRecord,
+} from '../../processors/partition/index.js';
+import type { MachineStatus, SensorReading } from '../../processors/readings/reading.js';
+import { prng } from '../../processors/testing/random-readings.js';
+import { T0 } from '../../processors/testing/reading-builder.js';
+import { configLookup, SEED_MACHINE_TYPE_CONFIGS } from '../../processors/threshold-detection/index.js';
 
 const MACHINES = 10_000;
 const READINGS = 1_000_000;
@@ -85,7 +90,7 @@ function batchAt(start: number): ReadingRecord[] {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
-// eslint-disable-next-line no-restricted-globals -- a benchmark script, not domain code: it reads the heap size
+
 const heapUsed = () => process.memoryUsage().heapUsed;
 
 let state = createPartitionState();

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import { migrateDatabases } from '../../src/db/migrate.js';
 import { createFleet, generateReadings } from '../../src/simulator/index.js';
-import { takeAlertAction } from '../../src/runtime/alert-actions.js';
+import { takeAlertAction } from '../../src/alerts/alert-actions.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../support/pipeline.js';
 import { createScratchDatabase, urlForDatabase, type ScratchDatabase } from '../support/postgres.js';
 import { freePort } from '../support/ports.js';

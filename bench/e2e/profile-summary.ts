@@ -1,6 +1,6 @@
 // Where a process's CPU went, from a V8 .cpuprofile (node --cpu-prof): self time per function and per source
 // file, the top entries. `npm run bench -- --profile DIR` writes the profiles and puts these tables in its report.
-//   npx tsx scripts/bench/profile-summary.ts FILE.cpuprofile [top]
+//   npx tsx bench/e2e/profile-summary.ts FILE.cpuprofile [top]
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {

@@ -1,7 +1,7 @@
-// Generation throughput on one core: `npx tsx src/simulator/bench-generate.ts [millions of readings]`.
+// Generation throughput on one core: `npx tsx bench/micro/simulator-generate.ts [millions of readings]`.
 // Prints figures; it asserts nothing about speed (timings belong to the machine, not to the test suite).
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
-import { createFleet, generateReadings, type FleetOptions } from './fleet.js';
+import { createFleet, generateReadings, type FleetOptions } from '../../src/simulator/fleet.js';
 
 const START = Date.parse('2025-06-01T00:00:00Z');
 

@@ -1,9 +1,9 @@
 // Cost of one notifier decision (it runs every poll) with many open alerts and routes. A script that prints
-// figures; no test asserts on timings. Run: node --import tsx processors/notifications/bench-decide.ts
-import type { AlertView } from './alert-view.js';
-import { decideNotifications, type RouteAlertState } from './decide.js';
-import { parseRoutes } from './routes.js';
-import { SEVERITIES } from '../threshold-detection/severity.js';
+// figures; no test asserts on timings. Run: node --import tsx bench/micro/notification-decide.ts
+import type { AlertView } from '../../processors/notifications/alert-view.js';
+import { decideNotifications, type RouteAlertState } from '../../processors/notifications/decide.js';
+import { parseRoutes } from '../../processors/notifications/routes.js';
+import { SEVERITIES } from '../../processors/threshold-detection/severity.js';
 
 const T0 = Date.UTC(2026, 2, 2, 8, 0, 0);
 const TYPES = ['cnc_mill', 'pump', 'compressor', 'conveyor'];

@@ -4,7 +4,7 @@
 // again, so tests can tell "sent twice" (hits) from "processed twice" (processed).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SMTPServer } from 'smtp-server';
-import { freePort } from '../../../test/support/ports.js';
+import { freePort } from './ports.js';
 
 export interface ReceivedRequest {
   readonly path: string;

@@ -1,7 +1,7 @@
-// Decode throughput on one core, per wire format: `npx tsx schemas/bench-decode.ts [seconds per format]`.
+// Decode throughput on one core, per wire format: `npx tsx bench/micro/reading-decode.ts [seconds per format]`.
 // Prints figures; it asserts nothing about speed (timings belong to the machine, not to the test suite).
-import { MACHINE_STATUSES, type SensorReading } from '../processors/readings/reading.js';
-import { decodeReading, encodeReading, type DecodeOptions } from './sensor-reading-codec.js';
+import { MACHINE_STATUSES, type SensorReading } from '../../processors/readings/reading.js';
+import { decodeReading, encodeReading, type DecodeOptions } from '../../schemas/sensor-reading-codec.js';
 
 const DISTINCT_VALUES = 10_000;
 const NOW = Date.parse('2025-06-01T12:00:00Z');

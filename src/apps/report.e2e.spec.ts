@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import type { RecommendationKind } from '../../processors/reports/index.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
-import { takeAlertAction } from '../runtime/alert-actions.js';
+import { takeAlertAction } from '../alerts/alert-actions.js';
 import { generateReport, UnknownMachineError } from '../reports/generate-report.js';
 import { createFleet, generateReadings, type FaultPlan, type FaultType } from '../simulator/index.js';
 

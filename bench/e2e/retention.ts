@@ -1,5 +1,5 @@
 // Benchmark: how fast retention archives, on scratch databases of the configured server. Prints figures;
-// asserts nothing. `npx tsx scripts/bench/retention.ts [rows] [batch size]`
+// asserts nothing. `npx tsx bench/e2e/retention.ts [rows] [batch size]`
 import pg from 'pg';
 import { RETENTION_TABLES, type RetentionPolicies } from '../../processors/retention/index.js';
 import { createScratchDatabase } from '../../test/support/postgres.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import type { SensorReading } from '../../processors/readings/reading.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
-import { takeAlertAction } from '../runtime/alert-actions.js';
+import { takeAlertAction } from '../alerts/alert-actions.js';
 import { alertFromRecord, ALERT_COLUMNS, type AlertRecord } from '../db/repositories/alerts.js';
 
 const T0 = Date.UTC(2026, 2, 2, 8, 0, 0);
