@@ -15,15 +15,16 @@ import type { BatchConsumerHandlers, PartitionBatch } from '../kafka/batch-consu
 import { deadLetterMessage, type RejectedMessage } from '../kafka/dead-letter.js';
 import type { OutgoingMessage, ReliableProducer } from '../kafka/producer.js';
 import {
-  FencedError,
   claimPartition,
   commitProgress,
+  type FencedError,
   type PartitionKey,
 } from '../db/repositories/checkpoints.js';
 import { insertAnomalyHistory, insertAnomalyRecords } from '../db/repositories/anomaly-rows.js';
 import { loadSnapshotMachines, writeSnapshot } from '../db/repositories/snapshots.js';
 import type { ProcessorMetrics } from './processor-metrics.js';
 import { inTransaction } from '../db/transaction.js';
+import { PartitionOwnership, type Owned } from '../kafka/partition-ownership.js';
 import {
   SnapshotError,
   createPartitionState,
@@ -60,7 +61,7 @@ export interface TwinPipelineOptions {
   readonly onCommitted?: (partition: number, nextOffset: bigint) => void;
 }
 
-interface OwnedPartition {
+interface OwnedPartition extends Owned {
   readonly key: PartitionKey;
   readonly epoch: number;
   state: PartitionState;
@@ -68,46 +69,51 @@ interface OwnedPartition {
   nextOffset: bigint;
   readingsSinceSnapshot: number;
   lastSnapshotAt: number;
-  /** The batch being processed, so a revocation can wait for it. */
-  inFlight: Promise<void>;
 }
 
 export class TwinPipeline implements BatchConsumerHandlers {
-  private readonly owned = new Map<number, OwnedPartition>();
+  private readonly owned: PartitionOwnership<OwnedPartition>;
   /** Set by the shutdown snapshot: no batch starts after it. */
   private shuttingDown = false;
 
-  constructor(private readonly options: TwinPipelineOptions) {}
+  constructor(private readonly options: TwinPipelineOptions) {
+    const { metrics, topics, consumerGroup } = options;
+    this.owned = new PartitionOwnership<OwnedPartition>({
+      claim: async (partition) => {
+        const key = { consumerGroup, topic: topics.readings, partition };
+        const owned = await inTransaction(options.twinPool, async (client) => {
+          const claim = await claimPartition(client, key);
+          const recovered = await this.recover(client, key, claim.snapshotOffset, claim.snapshotState);
+          return {
+            key,
+            epoch: claim.epoch,
+            state: recovered.state,
+            nextOffset: recovered.from,
+            readingsSinceSnapshot: 0,
+            lastSnapshotAt: options.now(),
+            inFlight: Promise.resolve(),
+          } satisfies OwnedPartition;
+        });
+        metrics.snapshotTaken(partition);
+        metrics.rebalances.inc({ kind: 'assigned' });
+        return owned;
+      },
+      released: (partition) => {
+        metrics.partitionReleased(partition);
+        metrics.rebalances.inc({ kind: 'revoked' });
+      },
+      onFenced: options.onFenced,
+    });
+  }
 
   get ownedPartitions(): number[] {
-    return [...this.owned.keys()];
+    return this.owned.partitions;
   }
 
   async onAssigned(partitions: readonly number[]): Promise<ReadonlyMap<number, bigint>> {
-    const { metrics, topics, consumerGroup } = this.options;
-    const starts = new Map<number, bigint>();
-    for (const partition of partitions) {
-      const key = { consumerGroup, topic: topics.readings, partition };
-      const owned = await inTransaction(this.options.twinPool, async (client) => {
-        const claim = await claimPartition(client, key);
-        const recovered = await this.recover(client, key, claim.snapshotOffset, claim.snapshotState);
-        return {
-          key,
-          epoch: claim.epoch,
-          state: recovered.state,
-          nextOffset: recovered.from,
-          readingsSinceSnapshot: 0,
-          lastSnapshotAt: this.options.now(),
-          inFlight: Promise.resolve(),
-        } satisfies OwnedPartition;
-      });
-      this.owned.set(partition, owned);
-      starts.set(partition, owned.nextOffset);
-      metrics.snapshotTaken(partition);
-      metrics.rebalances.inc({ kind: 'assigned' });
-    }
-    metrics.partitionsOwned.set(this.owned.size);
-    return starts;
+    const claimed = await this.owned.assign(partitions);
+    this.options.metrics.partitionsOwned.set(this.owned.size);
+    return new Map([...claimed].map(([partition, owned]) => [partition, owned.nextOffset]));
   }
 
   /**
@@ -136,16 +142,8 @@ export class TwinPipeline implements BatchConsumerHandlers {
   }
 
   async onRevoked(partitions: readonly number[]): Promise<void> {
-    const { metrics } = this.options;
-    for (const partition of partitions) {
-      const owned = this.owned.get(partition);
-      if (!owned) continue;
-      await owned.inFlight.catch(() => undefined);
-      this.owned.delete(partition);
-      metrics.partitionReleased(partition);
-      metrics.rebalances.inc({ kind: 'revoked' });
-    }
-    metrics.partitionsOwned.set(this.owned.size);
+    await this.owned.revoke(partitions);
+    this.options.metrics.partitionsOwned.set(this.owned.size);
   }
 
   async onBatch(batch: PartitionBatch): Promise<void> {
@@ -154,21 +152,14 @@ export class TwinPipeline implements BatchConsumerHandlers {
     // Fetched before the pause but not started: left uncommitted for the next owner, so the shutdown
     // snapshot stays at the committed offset.
     if (this.shuttingDown) return;
-    const work = this.process(owned, batch);
-    owned.inFlight = work;
-    try {
-      await work;
-    } catch (error) {
-      if (error instanceof FencedError) this.options.onFenced(error);
-      throw error;
-    }
+    await this.owned.run(owned, () => this.process(owned, batch));
   }
 
   /** On shutdown: starts no further batch and snapshots every owned partition, so a restart replays nothing. */
   async snapshotAll(): Promise<void> {
     this.shuttingDown = true;
+    await this.owned.drain();
     for (const owned of this.owned.values()) {
-      await owned.inFlight.catch(() => undefined);
       await inTransaction(this.options.twinPool, async (client) => {
         await writeSnapshot(client, owned.key, owned.epoch, partitionSnapshot(owned.state, owned.nextOffset));
       });

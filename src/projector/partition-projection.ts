@@ -7,6 +7,7 @@ import type { BatchConsumerHandlers, PartitionBatch } from '../kafka/batch-consu
 import { claimProjectorPartition, commitProjection } from '../db/repositories/projector-checkpoints.js';
 import { FencedError, type PartitionKey } from '../db/repositories/checkpoints.js';
 import { inTransaction } from '../db/transaction.js';
+import { PartitionOwnership, type Owned } from '../kafka/partition-ownership.js';
 import type { ProjectorMetrics } from './projector-metrics.js';
 
 export type ProjectedMessage = PartitionBatch['messages'][number];
@@ -28,12 +29,11 @@ export interface ProjectionStep {
   forget?(partition: number): void;
 }
 
-interface OwnedPartition {
+interface OwnedPartition extends Owned {
   readonly key: PartitionKey;
   readonly epoch: number;
   nextOffset: bigint;
   streamTime: number | null;
-  inFlight: Promise<void>;
 }
 
 export interface PartitionProjectionOptions {
@@ -48,63 +48,55 @@ export interface PartitionProjectionOptions {
 }
 
 export class PartitionProjection implements BatchConsumerHandlers {
-  private readonly owned = new Map<number, OwnedPartition>();
+  private readonly owned: PartitionOwnership<OwnedPartition>;
 
-  constructor(private readonly options: PartitionProjectionOptions) {}
+  constructor(private readonly options: PartitionProjectionOptions) {
+    const { pool, consumerGroup, topic, metrics } = options;
+    this.owned = new PartitionOwnership<OwnedPartition>({
+      claim: async (partition) => {
+        const key = { consumerGroup, topic, partition };
+        const claim = await inTransaction(pool, (client) => claimProjectorPartition(client, key));
+        metrics.committed(topic, partition);
+        return {
+          key,
+          epoch: claim.epoch,
+          nextOffset: claim.nextOffset,
+          streamTime: claim.streamTime,
+          inFlight: Promise.resolve(),
+        };
+      },
+      released: (partition) => {
+        options.step.forget?.(partition);
+        metrics.released(topic, partition);
+      },
+      onFenced: options.onFenced,
+    });
+  }
 
   get ownedPartitions(): number[] {
-    return [...this.owned.keys()];
+    return this.owned.partitions;
   }
 
   async onAssigned(partitions: readonly number[]): Promise<ReadonlyMap<number, bigint>> {
-    const { pool, consumerGroup, topic, metrics } = this.options;
-    const starts = new Map<number, bigint>();
-    for (const partition of partitions) {
-      const key = { consumerGroup, topic, partition };
-      const claim = await inTransaction(pool, (client) => claimProjectorPartition(client, key));
-      this.owned.set(partition, {
-        key,
-        epoch: claim.epoch,
-        nextOffset: claim.nextOffset,
-        streamTime: claim.streamTime,
-        inFlight: Promise.resolve(),
-      });
-      starts.set(partition, claim.nextOffset);
-      metrics.committed(topic, partition);
-    }
-    metrics.partitionsOwned.set({ topic }, this.owned.size);
-    return starts;
+    const claimed = await this.owned.assign(partitions);
+    this.options.metrics.partitionsOwned.set({ topic: this.options.topic }, this.owned.size);
+    return new Map([...claimed].map(([partition, owned]) => [partition, owned.nextOffset]));
   }
 
   async onRevoked(partitions: readonly number[]): Promise<void> {
-    const { metrics, topic } = this.options;
-    for (const partition of partitions) {
-      const owned = this.owned.get(partition);
-      if (!owned) continue;
-      await owned.inFlight.catch(() => undefined);
-      this.owned.delete(partition);
-      this.options.step.forget?.(partition);
-      metrics.released(topic, partition);
-    }
-    metrics.partitionsOwned.set({ topic }, this.owned.size);
+    await this.owned.revoke(partitions);
+    this.options.metrics.partitionsOwned.set({ topic: this.options.topic }, this.owned.size);
   }
 
   async onBatch(batch: PartitionBatch): Promise<void> {
     const owned = this.owned.get(batch.partition);
     if (!owned) return;
-    const work = this.process(owned, batch);
-    owned.inFlight = work;
-    try {
-      await work;
-    } catch (error) {
-      if (error instanceof FencedError) this.options.onFenced(error);
-      throw error;
-    }
+    await this.owned.run(owned, () => this.process(owned, batch));
   }
 
   /** Waits for the batches in flight (on shutdown, before leaving the group). */
   async drain(): Promise<void> {
-    await Promise.all([...this.owned.values()].map((owned) => owned.inFlight.catch(() => undefined)));
+    await this.owned.drain();
   }
 
   private async process(owned: OwnedPartition, batch: PartitionBatch): Promise<void> {
