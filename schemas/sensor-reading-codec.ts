@@ -7,7 +7,7 @@ import {
   validateReading,
   type ReadingClock,
 } from '../processors/readings/validate-reading.js';
-import { toWireReading } from '../processors/readings/wire-reading.js';
+import { toWireReading, type WireReading } from './sensor-reading-wire.js';
 import { isSingleObject } from './avro-single-object.js';
 import { encodeJson, parseJsonObject } from './sensor-reading-json.js';
 import {
@@ -93,21 +93,16 @@ export function encodeReading(
   return sensorReadingRegistry.encode(toAvroRecord(reading), schemaVersion);
 }
 
+const AVRO_ABSENT: Readonly<Partial<Record<keyof WireReading, null>>> = {
+  seq: null,
+  good_count: null,
+  reject_count: null,
+  rpm: null,
+  power_kw: null,
+  pressure_bar: null,
+};
+
 /** Every field present, absent optional ones as null: the shape avsc writes ["null", T] unions from. */
 function toAvroRecord(reading: SensorReading): Record<string, unknown> {
-  return {
-    machine_id: reading.machineId,
-    machine_type: reading.machineType,
-    timestamp: reading.timestamp,
-    temperature: reading.temperature,
-    vibration: reading.vibration,
-    load: reading.load,
-    status: reading.status,
-    seq: reading.seq ?? null,
-    good_count: reading.goodCount ?? null,
-    reject_count: reading.rejectCount ?? null,
-    rpm: reading.rpm ?? null,
-    power_kw: reading.powerKw ?? null,
-    pressure_bar: reading.pressureBar ?? null,
-  };
+  return { ...AVRO_ABSENT, ...toWireReading(reading) };
 }

@@ -1,5 +1,5 @@
 // The JSON form of a reading: one UTF-8 JSON object with the wire (snake_case) field names.
-import type { WireReading } from '../processors/readings/wire-reading.js';
+import type { WireReading } from './sensor-reading-wire.js';
 
 export type JsonParse =
   | { readonly ok: true; readonly value: Readonly<Record<string, unknown>> }

@@ -2,7 +2,7 @@
 // all carrying the deterministic event id of the reading that caused them.
 import type { AnomalyEvent } from '../../processors/threshold-detection/index.js';
 import type { TwinEvent } from '../../processors/partition/index.js';
-import { toWireReading } from '../../processors/readings/wire-reading.js';
+import { toWireReading } from '../../schemas/sensor-reading-wire.js';
 import { encodeTwinEvent, twinEventId } from '../../schemas/twin-event-codec.js';
 import type { AnomalyHistoryRow, AnomalyRecordRow } from '../db/repositories/anomaly-rows.js';
 import type { OutgoingMessage } from '../kafka/producer.js';

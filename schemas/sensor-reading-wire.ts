@@ -1,6 +1,7 @@
 // The reading as it travels on sensor.readings: snake_case field names, the contract in schemas/README.md.
-// Decoders hand this shape (from JSON or Avro) to validateReading; encoders build it with toWireReading.
-import type { SensorReading } from './reading.js';
+// schemas/ owns this shape: decoders hand the parsed record to validateReading (which takes it as an untyped
+// record, since input may be anything), encoders and the anomaly tables' sensor_data build it with toWireReading.
+import type { SensorReading } from '../processors/readings/reading.js';
 
 /** A reading on the wire. Optional fields may be absent (JSON) or null (Avro unions). */
 export interface WireReading {
