@@ -1,6 +1,7 @@
 // The environment, parsed once into a frozen, typed config. Nothing else in the code reads process.env:
 // every other module takes what it needs from here, so a bad value is caught at start with one clear line.
 import { z } from 'zod';
+import { TwinError } from './errors.js';
 import { retentionConfigOf, retentionEnvironment, type RetentionConfig } from './retention/options.js';
 
 /** Where `npm run stack:up` serves its embedded PostgreSQL when no database URL is configured. */
@@ -194,8 +195,11 @@ export interface Config {
 }
 
 /** A configuration problem: the process reports `message` on one line and exits non-zero. */
-export class ConfigError extends Error {
+export class ConfigError extends TwinError {
   override readonly name = 'ConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFIG_INVALID', message, false, options);
+  }
 }
 
 export function loadConfig(env: Environment = process.env): Config {

@@ -8,6 +8,7 @@
 // the newest state and its predecessor are usable (using the predecessor rolls the store back to it);
 // anything older throws StalePartitionStateError. Twins read through getTwin belong to the store and
 // change with it.
+import { TwinError } from '../errors.js';
 import type { CompiledConfig, MachineDetection } from '../threshold-detection/index.js';
 import { DeadlineHeap, cloneDetection } from '../threshold-detection/index.js';
 import {
@@ -77,8 +78,11 @@ export interface PartitionStore {
 }
 
 /** A state older than the newest and its predecessor was used. */
-export class StalePartitionStateError extends Error {
+export class StalePartitionStateError extends TwinError {
   override readonly name = 'StalePartitionStateError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STALE_PARTITION_STATE', message, false, options);
+  }
 }
 
 export function createPartitionState(): PartitionState {

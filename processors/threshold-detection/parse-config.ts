@@ -2,6 +2,7 @@
 // Every error is one line naming the path, e.g.
 // `thresholds.sensors.temperature.high.CRITICAL: must be above HIGH (80 ≤ 85)`.
 import { z } from 'zod';
+import { TwinError } from '../errors.js';
 import { checkCompiledConfig, compileMachineTypeConfig } from './compile-config.js';
 import {
   OPERATIONAL_PATTERNS,
@@ -12,8 +13,11 @@ import {
 import { SEVERITIES } from './severity.js';
 
 /** A config or thresholds document that can't be used; `message` is one line naming the path. */
-export class ThresholdConfigError extends Error {
+export class ThresholdConfigError extends TwinError {
   override readonly name = 'ThresholdConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('THRESHOLD_CONFIG_INVALID', message, false, options);
+  }
 }
 
 const durationMs = z.number().int().min(0).max(2_147_483_647);

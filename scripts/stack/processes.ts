@@ -4,19 +4,20 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TwinError } from '../../src/errors.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Everything the local stack writes: data, logs, pid files. Git-ignored. */
 export const STACK_DIR = join(REPO_ROOT, '.stack');
 
 /** A failure of the stack: one line for the operator, plus an optional log excerpt. */
-export class StackError extends Error {
+export class StackError extends TwinError {
   override readonly name = 'StackError';
   constructor(
     message: string,
     readonly detail?: string,
   ) {
-    super(message);
+    super('STACK_FAILED', message, false);
   }
 }
 

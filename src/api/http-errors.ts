@@ -1,17 +1,26 @@
 // What the API answers when it cannot answer: always `{ error: string }`, with a message that names the field.
 // Schema (ajv) errors are turned into such a line here, so clients never see validator internals.
 import type { FastifyServerOptions, FastifySchemaValidationError } from 'fastify';
+import { TwinError, type TwinErrorCode } from '../errors.js';
 
 type SchemaErrorDataVar = Parameters<NonNullable<FastifyServerOptions['schemaErrorFormatter']>>[1];
 
-/** An expected failure of a request: its status code and the one line the client gets. */
-export class ApiError extends Error {
+export type ApiStatusCode = 400 | 404 | 409;
+
+const API_ERROR_CODES = {
+  400: 'API_BAD_REQUEST',
+  404: 'API_NOT_FOUND',
+  409: 'API_CONFLICT',
+} as const satisfies Record<ApiStatusCode, TwinErrorCode>;
+
+/** An expected failure of a request: its status code and the one line the client gets. Retrying can't help. */
+export class ApiError extends TwinError {
   override readonly name = 'ApiError';
   constructor(
-    readonly statusCode: 400 | 404 | 409,
+    readonly statusCode: ApiStatusCode,
     message: string,
   ) {
-    super(message);
+    super(API_ERROR_CODES[statusCode], message, false);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   type ReportRules,
   type ReportType,
 } from '../../processors/reports/index.js';
+import { TwinError } from '../errors.js';
 import { listReportMachines, loadMachineInputs, machineIsKnown } from './report-queries.js';
 import { saveReport, type SaveOutcome } from './report-store.js';
 
@@ -36,8 +37,11 @@ export interface ReportRun {
 }
 
 /** A machine that is nowhere in the analytics database: almost certainly a typo, so no empty report. */
-export class UnknownMachineError extends Error {
+export class UnknownMachineError extends TwinError {
   override readonly name = 'UnknownMachineError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNKNOWN_MACHINE', message, false, options);
+  }
 }
 
 export async function generateReport(pool: pg.Pool, request: ReportRequest): Promise<ReportRun> {
