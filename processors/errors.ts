@@ -25,6 +25,8 @@ export const TWIN_ERROR_CODES = [
   'ML_MODEL_INVALID',
   'SNAPSHOT_UNREADABLE',
   'STALE_PARTITION_STATE',
+  // partition ownership: a newer owner took the partition behind this member's back
+  'PARTITION_FENCED',
   // the local stack (scripts/stack)
   'STACK_FAILED',
 ] as const;

@@ -9,7 +9,8 @@ import * as stackProcesses from '../scripts/stack/processes.js';
 import * as httpErrors from './api/http-errors.js';
 import * as config from './config.js';
 import * as migrate from './db/migrate.js';
-import { TWIN_ERROR_CODES, TwinError, oneLine, type TwinErrorCode } from './errors.js';
+import * as errors from './errors.js';
+import { FencedError, TWIN_ERROR_CODES, TwinError, oneLine, type TwinErrorCode } from './errors.js';
 import * as generateReport from './reports/generate-report.js';
 import * as reportOptions from './reports/report-options.js';
 import * as simulateOptions from './simulator/simulate-options.js';
@@ -29,6 +30,7 @@ const { OptionError } = simulateOptions;
 
 /** The modules that export error classes; each of those classes must be in FAMILY below. */
 const MODULES = {
+  errors,
   mlModel,
   routes,
   partitionState,
@@ -59,6 +61,7 @@ const FAMILY: Case[] = [
   ['MlModelError', new MlModelError('model v1: model_data is not JSON'), 'ML_MODEL_INVALID', false],
   ['SnapshotError', new SnapshotError('snapshot: format 1'), 'SNAPSHOT_UNREADABLE', false],
   ['StalePartitionStateError', new StalePartitionStateError('stale'), 'STALE_PARTITION_STATE', false],
+  ['FencedError', new FencedError({ topic: 'sensor.readings', partition: 2 }, 3), 'PARTITION_FENCED', false],
   ['StackError', new StackError('the Kafka broker exited', 'log tail'), 'STACK_FAILED', false],
   ['MigrationError', new MigrationError('twin', 'cannot reach twin', true), 'MIGRATION_FAILED', true],
   ['MigrationError', new MigrationError('twin', 'migrating twin failed', false), 'MIGRATION_FAILED', false],

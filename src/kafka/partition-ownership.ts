@@ -3,7 +3,7 @@
 // revocation only after its batch in flight has finished, so the next owner starts from a settled checkpoint.
 // A batch that finds itself fenced (a newer epoch took the partition behind this member's back) reports it
 // once: the member must stop, not retry.
-import { FencedError } from '../db/repositories/checkpoints.js';
+import { FencedError } from '../errors.js';
 
 export interface Owned {
   /** The batch being processed, so a revocation or shutdown can wait for it. */

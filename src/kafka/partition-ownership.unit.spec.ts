@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FencedError } from '../db/repositories/checkpoints.js';
+import { FencedError } from '../errors.js';
 import { PartitionOwnership, type Owned } from './partition-ownership.js';
 
 interface Claimed extends Owned {
@@ -53,7 +53,7 @@ describe('PartitionOwnership', () => {
   it('given a fenced batch, when it runs, then the fence is reported once and rethrown', async () => {
     const { owned, fenced } = ownership();
     await owned.assign([3]);
-    const error = new FencedError({ consumerGroup: 'g', topic: 't', partition: 3 }, 1);
+    const error = new FencedError({ topic: 't', partition: 3 }, 1);
 
     await expect(owned.run(owned.get(3)!, () => Promise.reject(error))).rejects.toBe(error);
     await expect(owned.run(owned.get(3)!, () => Promise.reject(new Error('db down')))).rejects.toThrow(

@@ -14,16 +14,12 @@ import type { Logger } from '../logger.js';
 import type { BatchConsumerHandlers, PartitionBatch } from '../kafka/batch-consumer.js';
 import { deadLetterMessage, type RejectedMessage } from '../kafka/dead-letter.js';
 import type { OutgoingMessage, ReliableProducer } from '../kafka/producer.js';
-import {
-  claimPartition,
-  commitProgress,
-  type FencedError,
-  type PartitionKey,
-} from '../db/repositories/checkpoints.js';
+import { claimPartition, commitProgress, type PartitionKey } from '../db/repositories/checkpoints.js';
 import { insertAnomalyHistory, insertAnomalyRecords } from '../db/repositories/anomaly-rows.js';
 import { loadSnapshotMachines, writeSnapshot } from '../db/repositories/snapshots.js';
 import type { ProcessorMetrics } from './processor-metrics.js';
 import { inTransaction } from '../db/transaction.js';
+import type { FencedError } from '../errors.js';
 import { PartitionOwnership, type Owned } from '../kafka/partition-ownership.js';
 import {
   SnapshotError,

@@ -5,7 +5,8 @@
 import type pg from 'pg';
 import type { BatchConsumerHandlers, PartitionBatch } from '../kafka/batch-consumer.js';
 import { claimProjectorPartition, commitProjection } from '../db/repositories/projector-checkpoints.js';
-import { FencedError, type PartitionKey } from '../db/repositories/checkpoints.js';
+import type { PartitionKey } from '../db/repositories/checkpoints.js';
+import { FencedError } from '../errors.js';
 import { inTransaction } from '../db/transaction.js';
 import { PartitionOwnership, type Owned } from '../kafka/partition-ownership.js';
 import type { ProjectorMetrics } from './projector-metrics.js';

@@ -2,6 +2,7 @@
 // from, and the owner epoch. Taking a partition bumps the epoch; every later commit names the epoch it holds,
 // so a stale owner (a paused or partitioned process that lost the partition) fails instead of writing.
 import type { PoolClient } from 'pg';
+import { FencedError } from '../../errors.js';
 
 export interface PartitionKey {
   readonly consumerGroup: string;
@@ -14,16 +15,6 @@ export interface PartitionClaim {
   readonly nextOffset: bigint;
   readonly snapshotOffset: bigint | undefined;
   readonly snapshotState: unknown;
-}
-
-/** Another owner took the partition since we claimed it: stop processing it, write nothing more. */
-export class FencedError extends Error {
-  override readonly name = 'FencedError';
-  constructor(key: PartitionKey, epoch: number) {
-    super(
-      `partition ${key.topic}-${key.partition} is owned by a newer epoch than ${epoch}; this member is fenced`,
-    );
-  }
 }
 
 export async function claimPartition(client: PoolClient, key: PartitionKey): Promise<PartitionClaim> {

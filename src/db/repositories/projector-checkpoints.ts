@@ -2,7 +2,8 @@
 // Claiming bumps the owner epoch; a commit names the epoch it holds and the offset its batch started from, so a
 // stale owner's or a repeated batch's transaction matches no row and is refused as a whole.
 import type { PoolClient } from 'pg';
-import { FencedError, type PartitionKey } from './checkpoints.js';
+import { FencedError } from '../../errors.js';
+import type { PartitionKey } from './checkpoints.js';
 
 export interface ProjectorClaim {
   readonly epoch: number;
