@@ -200,46 +200,8 @@ export function evictResolved(book: AlertBook, before: number): AlertBook {
   return { ...book, alerts, latest };
 }
 
-/** A row of the seed table `alerts` (without created_at / updated_at, which the database sets). */
-export interface AlertRow {
-  readonly alertId: string;
-  readonly machineId: string;
-  readonly severity: Severity;
-  readonly alertType: string;
-  readonly timestamp: number;
-  readonly description: string;
-  readonly details: Readonly<Record<string, unknown>>;
-  readonly status: AlertStatus;
-  readonly assignedTo: string | null;
-  readonly resolutionTime: number | null;
-}
-
-export function alertRow(alert: Alert): AlertRow {
+/** The alert in one line, as operators read it (`alerts.description`). */
+export function alertDescription(alert: Alert): string {
   const repeats = alert.repeatCount > 0 ? ` (repeated ${alert.repeatCount}×)` : '';
-  return {
-    alertId: alert.alertId,
-    machineId: alert.machineId,
-    severity: alert.severity,
-    alertType: alert.alertType,
-    timestamp: alert.openedAt,
-    description: `${alert.severity} ${alert.alertType} on ${alert.machineId}${repeats}`,
-    details: {
-      lastSeen: alert.lastSeen,
-      repeatCount: alert.repeatCount,
-      cleared: alert.cleared,
-      clearedAt: alert.clearedAt,
-      flapping: alert.flapping,
-      shelvedUntil: alert.shelvedUntil,
-      shelvedFrom: alert.shelvedFrom,
-      ruleId: alert.ruleId,
-      configVersion: alert.configVersion,
-      recentOpens: alert.recentOpens,
-      recentClears: alert.recentClears,
-      transitions: alert.transitions,
-      transitionsDropped: alert.transitionsDropped,
-    },
-    status: alert.status,
-    assignedTo: alert.assignedTo,
-    resolutionTime: alert.resolutionTime,
-  };
+  return `${alert.severity} ${alert.alertType} on ${alert.machineId}${repeats}`;
 }

@@ -3,8 +3,8 @@ import { minutes, T0 } from '../testing/index.js';
 import {
   ALERT_ID_MAX_LENGTH,
   MAX_TRANSITIONS,
+  alertDescription,
   alertIdFor,
-  alertRow,
   evictResolved,
   openAlertOf,
   withTransition,
@@ -60,20 +60,11 @@ describe('alert book', () => {
     expect(alert.transitions.at(-1)?.at).toBe(T0 + MAX_TRANSITIONS + 4);
   });
 
-  it('given an alert, when mapped to a row, then it fills the alerts table columns with transitions in details', () => {
-    const { book } = foldAll(policy, [anomalies('pump-7').opened('HOT', 'HIGH', T0)]);
-    const row = alertRow(openAlertOf(book, 'pump-7', 'HOT')!);
-    expect(row).toMatchObject({
-      alertId: 'pump-7:HOT:1',
-      machineId: 'pump-7',
-      alertType: 'HOT',
-      severity: 'HIGH',
-      timestamp: T0,
-      status: 'NEW',
-      assignedTo: null,
-      resolutionTime: null,
-      description: 'HIGH HOT on pump-7',
-    });
-    expect(row.details).toMatchObject({ repeatCount: 0, flapping: false, transitions: [{ action: 'open' }] });
+  it('given a repeated alert, when described, then the line names severity, type, machine and repeats', () => {
+    const pump = anomalies('pump-7');
+    const { book } = foldAll(policy, [pump.opened('HOT', 'HIGH', T0)]);
+    const alert = openAlertOf(book, 'pump-7', 'HOT')!;
+    expect(alertDescription(alert)).toBe('HIGH HOT on pump-7');
+    expect(alertDescription({ ...alert, repeatCount: 2 })).toBe('HIGH HOT on pump-7 (repeated 2×)');
   });
 });

@@ -5,13 +5,12 @@
 import type pg from 'pg';
 import { applyAlertAction, type Alert, type AlertActionInput } from '../../processors/alerts/index.js';
 import {
-  ALERT_COLUMNS,
-  alertFromRecord,
+  findAlert,
   insertAlertAction,
   loadMachinePositions,
+  lockExpiredShelves,
   saveAlerts,
   saveMachinePositions,
-  type AlertRecord,
 } from '../db/repositories/alerts.js';
 import { inTransaction } from '../db/transaction.js';
 
@@ -33,13 +32,8 @@ export async function takeAlertActionIn(
   alertId: string,
   input: AlertActionInput,
 ): Promise<AlertActionOutcome> {
-  const found = await client.query<AlertRecord>(
-    `SELECT ${ALERT_COLUMNS} FROM alerts WHERE alert_id = $1 FOR UPDATE`,
-    [alertId],
-  );
-  const row = found.rows[0];
-  if (!row) return { ok: false, reason: 'not_found', message: `no alert ${alertId}` };
-  const current = alertFromRecord(row);
+  const current = await findAlert(client, alertId, { lock: true });
+  if (!current) return { ok: false, reason: 'not_found', message: `no alert ${alertId}` };
   const result = applyAlertAction(current, input);
   if (!result.ok) {
     return {
@@ -75,18 +69,9 @@ export async function takeAlertActionIn(
  */
 export async function unshelveExpired(pool: pg.Pool, now: number, limit = 500): Promise<number> {
   return inTransaction(pool, async (client) => {
-    const due = await client.query<{ alert_id: string; until: number }>(
-      `SELECT a.alert_id, (a.details->>'shelvedUntil')::float8 AS until
-         FROM alerts a
-         LEFT JOIN projector_positions p ON p.machine_id = a.machine_id
-        WHERE a.status = 'SHELVED' AND (a.details->>'shelvedUntil')::float8 <= $1
-          AND NOT EXISTS (SELECT 1 FROM alert_actions x
-                           WHERE x.machine_id = a.machine_id AND x.id > coalesce(p.action_id, 0))
-        ORDER BY a.alert_id LIMIT $2 FOR UPDATE OF a SKIP LOCKED`,
-      [now, limit],
-    );
+    const due = await lockExpiredShelves(client, now, limit);
     let unshelved = 0;
-    for (const { alert_id: alertId, until } of due.rows) {
+    for (const { alertId, until } of due) {
       const outcome = await takeAlertActionIn(client, alertId, {
         action: 'unshelve',
         actor: 'system',

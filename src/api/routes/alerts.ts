@@ -1,9 +1,8 @@
 // Alerts: the read model the projector keeps (one open alert per machine and anomaly type), and the operator
 // actions on it. Actions go through takeAlertAction, which locks the alert row: of two operators acting on one
 // alert at once, the second sees the first one's result and gets a 409 naming the status it found.
-import { alertRow, type Alert, type AlertActionInput } from '../../../processors/alerts/index.js';
-import { ALERT_COLUMNS, alertFromRecord, type AlertRecord } from '../../db/repositories/alerts.js';
-import { epochMs } from '../../db/sql-time.js';
+import { alertDescription, type Alert, type AlertActionInput } from '../../../processors/alerts/index.js';
+import { alertFromRecord, findAlert, listAlertActions, listAlerts } from '../../db/repositories/alerts.js';
 import { takeAlertAction } from '../../alerts/alert-actions.js';
 import type { ApiContext, ApiRoutes } from '../context.js';
 import { ApiError, badRequest, notFound } from '../http-errors.js';
@@ -106,15 +105,6 @@ interface AlertParams {
   alert_id: string;
 }
 
-interface ActionRow {
-  id: string;
-  action: string;
-  actor: string;
-  note: string | null;
-  params: { assignee?: unknown; until?: unknown } | null;
-  at_ms: number;
-}
-
 function alertSummary(alert: Alert) {
   return {
     alert_id: alert.alertId,
@@ -122,7 +112,7 @@ function alertSummary(alert: Alert) {
     alert_type: alert.alertType,
     severity: alert.severity,
     status: alert.status,
-    description: alertRow(alert).description,
+    description: alertDescription(alert),
     assigned_to: alert.assignedTo,
     opened_at: iso(alert.openedAt),
     last_seen: iso(alert.lastSeen),
@@ -140,11 +130,7 @@ function alertSummary(alert: Alert) {
 }
 
 async function alertDetail({ analyticsPool }: ApiContext, alert: Alert) {
-  const actions = await analyticsPool.query<ActionRow>(
-    `SELECT id, action, actor, note, params, ${epochMs('at')} AS at_ms
-       FROM alert_actions WHERE alert_id = $1 ORDER BY id`,
-    [alert.alertId],
-  );
+  const actions = await listAlertActions(analyticsPool, alert.alertId);
   return {
     ...alertSummary(alert),
     transitions: alert.transitions.map((transition) => ({
@@ -156,14 +142,14 @@ async function alertDetail({ analyticsPool }: ApiContext, alert: Alert) {
       note: transition.note,
     })),
     transitions_dropped: alert.transitionsDropped,
-    actions: actions.rows.map((row) => ({
-      id: Number(row.id),
-      action: row.action,
-      by: row.actor,
-      note: row.note,
-      assignee: typeof row.params?.assignee === 'string' ? row.params.assignee : null,
-      until: typeof row.params?.until === 'number' ? iso(row.params.until) : null,
-      at: iso(row.at_ms),
+    actions: actions.map((action) => ({
+      id: action.id,
+      action: action.action,
+      by: action.actor,
+      note: action.note,
+      assignee: typeof action.params.assignee === 'string' ? action.params.assignee : null,
+      until: typeof action.params.until === 'number' ? iso(action.params.until) : null,
+      at: iso(action.at),
     })),
   };
 }
@@ -257,25 +243,19 @@ export const alertRoutes: ApiRoutes = (app, context) => {
       const { status, severity: level, machine_id: machineId, assigned_to: assignee } = request.query;
       const { limit, cursor } = request.query;
       const after = cursor === undefined ? null : decodeTimeCursor('alerts', cursor);
-      const result = await analyticsPool.query<AlertRecord>(
-        `SELECT ${ALERT_COLUMNS} FROM alerts
-          WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR severity = $2)
-            AND ($3::text IS NULL OR machine_id = $3) AND ($4::text IS NULL OR assigned_to = $4)
-            AND ($5::float8 IS NULL
-                 OR (timestamp, id) < (timestamp 'epoch' + $5::float8 * interval '1 millisecond', $6::int))
-          ORDER BY timestamp DESC, id DESC LIMIT $7`,
-        [
-          status ?? null,
-          level ?? null,
-          machineId ?? null,
-          assignee ?? null,
-          after?.time ?? null,
-          after?.id ?? null,
-          limit + 1,
-        ],
+      const rows = await listAlerts(
+        analyticsPool,
+        {
+          status: status ?? null,
+          severity: level ?? null,
+          machineId: machineId ?? null,
+          assignedTo: assignee ?? null,
+        },
+        after,
+        limit + 1,
       );
       return pageOf(
-        result.rows,
+        rows,
         limit,
         (row) => alertSummary(alertFromRecord(row)),
         (row) => encodeTimeCursor('alerts', { time: row.timestamp_ms, id: row.id }),
@@ -295,13 +275,9 @@ export const alertRoutes: ApiRoutes = (app, context) => {
     },
     async (request) => {
       const { alert_id: id } = request.params;
-      const result = await analyticsPool.query<AlertRecord>(
-        `SELECT ${ALERT_COLUMNS} FROM alerts WHERE alert_id = $1`,
-        [id],
-      );
-      const row = result.rows[0];
-      if (!row) throw notFound(`no alert ${id}`);
-      return alertDetail(context, alertFromRecord(row));
+      const alert = await findAlert(analyticsPool, id);
+      if (!alert) throw notFound(`no alert ${id}`);
+      return alertDetail(context, alert);
     },
   );
 

@@ -1,10 +1,10 @@
 // The alerts read model and the operator actions behind it. The projector and the API both change alerts,
 // always inside a transaction that has locked the rows it changes (FOR UPDATE), so an operator's command and
 // the projector's events for the same alert are applied one after the other, never interleaved.
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import {
   EMPTY_ALERT_BOOK,
-  alertRow,
+  alertDescription,
   pairKey,
   type Alert,
   type AlertBook,
@@ -72,6 +72,124 @@ export function alertFromRecord(row: AlertRecord): Alert {
     transitions: Array.isArray(d.transitions) ? (d.transitions as AlertTransition[]) : [],
     transitionsDropped: numberOr(d.transitionsDropped, 0),
   };
+}
+
+/** A row of the seed table `alerts` (without created_at / updated_at, which saveAlerts derives). */
+export interface AlertRow {
+  readonly alertId: string;
+  readonly machineId: string;
+  readonly severity: Severity;
+  readonly alertType: string;
+  readonly timestamp: number;
+  readonly description: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly status: AlertStatus;
+  readonly assignedTo: string | null;
+  readonly resolutionTime: number | null;
+}
+
+/** The row an alert is stored as: the fields without a column go into details. */
+export function alertRow(alert: Alert): AlertRow {
+  return {
+    alertId: alert.alertId,
+    machineId: alert.machineId,
+    severity: alert.severity,
+    alertType: alert.alertType,
+    timestamp: alert.openedAt,
+    description: alertDescription(alert),
+    details: {
+      lastSeen: alert.lastSeen,
+      repeatCount: alert.repeatCount,
+      cleared: alert.cleared,
+      clearedAt: alert.clearedAt,
+      flapping: alert.flapping,
+      shelvedUntil: alert.shelvedUntil,
+      shelvedFrom: alert.shelvedFrom,
+      ruleId: alert.ruleId,
+      configVersion: alert.configVersion,
+      recentOpens: alert.recentOpens,
+      recentClears: alert.recentClears,
+      transitions: alert.transitions,
+      transitionsDropped: alert.transitionsDropped,
+    },
+    status: alert.status,
+    assignedTo: alert.assignedTo,
+    resolutionTime: alert.resolutionTime,
+  };
+}
+
+/** One alert by id; `lock` takes its row lock (FOR UPDATE) until the transaction ends. */
+export async function findAlert(
+  db: Pool | PoolClient,
+  alertId: string,
+  { lock = false } = {},
+): Promise<Alert | undefined> {
+  const result = await db.query<AlertRecord>(
+    `SELECT ${ALERT_COLUMNS} FROM alerts WHERE alert_id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [alertId],
+  );
+  const row = result.rows[0];
+  return row === undefined ? undefined : alertFromRecord(row);
+}
+
+/** Filters of listAlerts; null matches any. */
+export interface AlertFilter {
+  readonly status: string | null;
+  readonly severity: string | null;
+  readonly machineId: string | null;
+  readonly assignedTo: string | null;
+}
+
+/**
+ * Alerts newest first (by timestamp, then id), after the keyset position `after` when given. Rows, not
+ * alerts: the page cursor needs the row id.
+ */
+export async function listAlerts(
+  pool: Pool,
+  filter: AlertFilter,
+  after: { readonly time: number; readonly id: number } | null,
+  limit: number,
+): Promise<AlertRecord[]> {
+  const result = await pool.query<AlertRecord>(
+    `SELECT ${ALERT_COLUMNS} FROM alerts
+      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR severity = $2)
+        AND ($3::text IS NULL OR machine_id = $3) AND ($4::text IS NULL OR assigned_to = $4)
+        AND ($5::float8 IS NULL
+             OR (timestamp, id) < (timestamp 'epoch' + $5::float8 * interval '1 millisecond', $6::int))
+      ORDER BY timestamp DESC, id DESC LIMIT $7`,
+    [
+      filter.status,
+      filter.severity,
+      filter.machineId,
+      filter.assignedTo,
+      after?.time ?? null,
+      after?.id ?? null,
+      limit,
+    ],
+  );
+  return result.rows;
+}
+
+/**
+ * Locks (SKIP LOCKED: an operator acting on one is not waited for) up to `limit` SHELVED alerts whose shelve
+ * ended by `now`, leaving out machines with actions a rebuild has not replayed yet.
+ */
+export async function lockExpiredShelves(
+  client: PoolClient,
+  now: number,
+  limit: number,
+): Promise<Array<{ readonly alertId: string; readonly until: number }>> {
+  const result = await client.query<{ alert_id: string; until: number }>(
+    `SELECT a.alert_id, (a.details->>'shelvedUntil')::float8 AS until
+       FROM alerts a
+       LEFT JOIN projector_positions p ON p.machine_id = a.machine_id
+      WHERE a.status = 'SHELVED' AND (a.details->>'shelvedUntil')::float8 <= $1
+        AND NOT EXISTS (SELECT 1 FROM alert_actions x
+                         WHERE x.machine_id = a.machine_id AND x.id > coalesce(p.action_id, 0))
+      ORDER BY a.alert_id LIMIT $2 FOR UPDATE OF a SKIP LOCKED`,
+    [now, limit],
+  );
+  return result.rows.map((row) => ({ alertId: row.alert_id, until: row.until }));
 }
 
 /**
@@ -228,6 +346,20 @@ export interface AlertActionRecord {
   readonly after: AppliedPosition | null;
 }
 
+/** A row of alert_actions as read (bigints as strings, times as epoch ms). */
+interface AlertActionRow {
+  id: string;
+  alert_id: string;
+  machine_id: string;
+  action: AlertActionKind;
+  actor: string;
+  note: string | null;
+  params: AlertActionRecord['params'] | null;
+  at_ms: number;
+  after_source_offset: string | null;
+  after_index: number | null;
+}
+
 /** Appends an action; returns its id. */
 export async function insertAlertAction(
   client: PoolClient,
@@ -258,18 +390,7 @@ export async function loadPendingActions(
   machineIds: readonly string[],
 ): Promise<AlertActionRecord[]> {
   if (machineIds.length === 0) return [];
-  const result = await client.query<{
-    id: string;
-    alert_id: string;
-    machine_id: string;
-    action: AlertActionKind;
-    actor: string;
-    note: string | null;
-    params: AlertActionRecord['params'] | null;
-    at_ms: number;
-    after_source_offset: string | null;
-    after_index: number | null;
-  }>(
+  const result = await client.query<AlertActionRow>(
     `SELECT x.id, x.alert_id, x.machine_id, x.action, x.actor, x.note, x.params, ${epochMs('x.at')} AS at_ms,
             x.after_source_offset, x.after_index
        FROM alert_actions x JOIN unnest($1::text[], $2::bigint[]) AS p(machine_id, action_id)
@@ -290,5 +411,27 @@ export async function loadPendingActions(
       row.after_source_offset === null
         ? null
         : { sourceOffset: Number(row.after_source_offset), index: row.after_index ?? 0 },
+  }));
+}
+
+/** An alert's actions, oldest first: what an operator sees of each. */
+export async function listAlertActions(
+  pool: Pool,
+  alertId: string,
+): Promise<Array<Pick<AlertActionRecord, 'id' | 'action' | 'actor' | 'note' | 'params' | 'at'>>> {
+  const result = await pool.query<
+    Pick<AlertActionRow, 'id' | 'action' | 'actor' | 'note' | 'params' | 'at_ms'>
+  >(
+    `SELECT id, action, actor, note, params, ${epochMs('at')} AS at_ms
+       FROM alert_actions WHERE alert_id = $1 ORDER BY id`,
+    [alertId],
+  );
+  return result.rows.map((row) => ({
+    id: Number(row.id),
+    action: row.action,
+    actor: row.actor,
+    note: row.note,
+    params: row.params ?? {},
+    at: row.at_ms,
   }));
 }
