@@ -7,18 +7,8 @@ import {
   type ConfigLookup,
   type MachineTypeConfig,
 } from '../../processors/threshold-detection/index.js';
+import { loadLatestConfigurations } from '../db/repositories/machine-configurations.js';
 import type { Logger } from '../logger.js';
-
-interface ConfigurationRow {
-  id: number;
-  machine_type: string;
-  baseline_temp: string | null;
-  temp_variation: string | null;
-  baseline_vibration: string | null;
-  vibration_variation: string | null;
-  operational_pattern: string | null;
-  thresholds: unknown;
-}
 
 const decimal = (value: string | null) => (value === null ? null : Number(value));
 
@@ -27,13 +17,8 @@ export async function loadMachineConfigs(
   pool: pg.Pool,
   logger?: Logger,
 ): Promise<Map<string, MachineTypeConfig>> {
-  const result = await pool.query<ConfigurationRow>(
-    `SELECT DISTINCT ON (machine_type) id, machine_type, baseline_temp, temp_variation, baseline_vibration,
-            vibration_variation, operational_pattern, thresholds
-       FROM machine_configurations ORDER BY machine_type, id DESC`,
-  );
   const configs = new Map<string, MachineTypeConfig>();
-  for (const row of result.rows) {
+  for (const row of await loadLatestConfigurations(pool)) {
     const parsed = safeParseMachineTypeConfig({
       machineType: row.machine_type,
       version: row.id,

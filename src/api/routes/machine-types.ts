@@ -2,7 +2,12 @@
 // the newest row of a type is in force and its id is the version, so running processors pick a PUT up at their
 // next refresh (CONFIG_REFRESH_MS) without a restart, and every earlier version stays on record.
 import { safeParseMachineTypeConfig } from '../../../processors/threshold-detection/index.js';
-import { epochMs, utcTimestamp } from '../../db/sql-time.js';
+import {
+  findLatestConfiguration,
+  insertConfiguration,
+  loadLatestConfigurations,
+  type ConfigurationRow,
+} from '../../db/repositories/machine-configurations.js';
 import type { ApiRoutes } from '../context.js';
 import { badRequest, notFound } from '../http-errors.js';
 import { iso, numberOrNull } from '../paging.js';
@@ -13,22 +18,6 @@ import {
   nullableJsonObject,
   operationalPattern,
 } from '../schemas.js';
-
-const SELECT_COLUMNS = `id, machine_type, baseline_temp, temp_variation, baseline_vibration, vibration_variation,
-  operational_pattern, thresholds, ${epochMs('created_at')} AS created_at_ms, ${epochMs('updated_at')} AS updated_at_ms`;
-
-interface ConfigurationRow {
-  id: number;
-  machine_type: string;
-  baseline_temp: string | null;
-  temp_variation: string | null;
-  baseline_vibration: string | null;
-  vibration_variation: string | null;
-  operational_pattern: string | null;
-  thresholds: unknown;
-  created_at_ms: number | null;
-  updated_at_ms: number | null;
-}
 
 // DECIMAL(5,2): two decimals are kept, so anything within ±999.99 fits.
 const decimal = { type: ['number', 'null'], minimum: -999.99, maximum: 999.99 } as const;
@@ -130,11 +119,8 @@ export const machineTypeRoutes: ApiRoutes = (app, { twinPool, now }) => {
       },
     },
     async () => {
-      const result = await twinPool.query<ConfigurationRow>(
-        `SELECT DISTINCT ON (machine_type) ${SELECT_COLUMNS}
-           FROM machine_configurations ORDER BY machine_type, id DESC`,
-      );
-      return { items: result.rows.map(summaryOf) };
+      const rows = await loadLatestConfigurations(twinPool);
+      return { items: rows.map(summaryOf) };
     },
   );
 
@@ -150,11 +136,7 @@ export const machineTypeRoutes: ApiRoutes = (app, { twinPool, now }) => {
     },
     async (request) => {
       const { machine_type: machineType } = request.params;
-      const result = await twinPool.query<ConfigurationRow>(
-        `SELECT ${SELECT_COLUMNS} FROM machine_configurations WHERE machine_type = $1 ORDER BY id DESC LIMIT 1`,
-        [machineType],
-      );
-      const row = result.rows[0];
+      const row = await findLatestConfiguration(twinPool, machineType);
       if (!row) throw notFound(`no configuration for machine type ${machineType}`);
       return configOf(row);
     },
@@ -207,26 +189,21 @@ export const machineTypeRoutes: ApiRoutes = (app, { twinPool, now }) => {
         thresholds: body.thresholds,
       });
       if (!parsed.ok) throw badRequest(parsed.error);
-      // Written as UTC explicitly: the column default would use the server's time zone.
-      const result = await twinPool.query<ConfigurationRow>(
-        `INSERT INTO machine_configurations (machine_type, baseline_temp, temp_variation, baseline_vibration,
-                                             vibration_variation, operational_pattern, thresholds,
-                                             created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, ${utcTimestamp('$8::float8')}, ${utcTimestamp('$8::float8')})
-         RETURNING ${SELECT_COLUMNS}`,
-        [
-          machineType,
-          body.baseline_temp,
-          body.temp_variation,
-          body.baseline_vibration,
-          body.vibration_variation,
-          body.operational_pattern,
-          body.thresholds === null ? null : JSON.stringify(body.thresholds),
-          now(),
-        ],
+      const row = await insertConfiguration(
+        twinPool,
+        machineType,
+        {
+          baselineTemp: body.baseline_temp,
+          tempVariation: body.temp_variation,
+          baselineVibration: body.baseline_vibration,
+          vibrationVariation: body.vibration_variation,
+          operationalPattern: body.operational_pattern,
+          thresholds: body.thresholds,
+        },
+        now(),
       );
-      request.log.info({ machineType, version: result.rows[0]?.id }, 'machine configuration changed');
-      return configOf(result.rows[0]!);
+      request.log.info({ machineType, version: row.id }, 'machine configuration changed');
+      return configOf(row);
     },
   );
 };
