@@ -1,7 +1,13 @@
 // Machines: the current twin of each (machine_twins, materialized by the projector from TWIN_UPDATED events),
 // its anomalies (anomaly_records, written by the processor) and its performance metrics (performance_metrics).
-import type pg from 'pg';
-import { epochMs, utcTimestamp } from '../../db/sql-time.js';
+import {
+  findMachine,
+  listMachineAnomalies,
+  listMachineMetrics,
+  listMachines,
+  machineKnown,
+  type MachineSummaryRow,
+} from '../../db/repositories/machines.js';
 import type { ApiRoutes } from '../context.js';
 import { badRequest, notFound } from '../http-errors.js';
 import {
@@ -149,52 +155,7 @@ const metricsItem = {
   },
 } as const;
 
-interface TwinRow {
-  machine_id: string;
-  machine_type: string;
-  status: string;
-  status_since_ms: number;
-  last_event_time_ms: number;
-  projected_at_ms: number;
-}
-
-interface TwinDetailRow extends TwinRow {
-  twin: Record<string, unknown>;
-  source_partition: number;
-  source_offset: string;
-  open_alerts: number;
-}
-
-interface AnomalyRow {
-  id: number;
-  event_id: string | null;
-  machine_id: string;
-  anomaly_type: string;
-  severity: string;
-  timestamp_ms: number;
-  sensor_data: unknown;
-  calculated_metrics: unknown;
-  ml_confidence: string | null;
-  algorithm_used: string | null;
-}
-
-interface MetricsRow {
-  resolution: string;
-  window_start_ms: number;
-  window_end_ms: number;
-  average_load: string | null;
-  average_temperature: string | null;
-  average_vibration: string | null;
-  uptime_percentage: string | null;
-  efficiency_rating: string | null;
-  anomaly_count: number | null;
-  ml_model_version: string | null;
-}
-
-const TWIN_COLUMNS = `machine_id, machine_type, status, ${epochMs('status_since')} AS status_since_ms,
-  ${epochMs('last_event_time')} AS last_event_time_ms, ${epochMs('projected_at')} AS projected_at_ms`;
-
-const summaryOf = (row: TwinRow) => ({
+const summaryOf = (row: MachineSummaryRow) => ({
   machine_id: row.machine_id,
   machine_type: row.machine_type,
   status: row.status,
@@ -212,18 +173,6 @@ function twinView(twin: Record<string, unknown>): Record<string, unknown> {
     if (typeof value === 'number') view[key] = isoOrNull(value);
   }
   return view;
-}
-
-const pgTime = (parameter: string) => utcTimestamp(`${parameter}::float8`);
-
-/** Whether the machine is known at all: its twin, or rows of the table a route reads. */
-async function machineKnown(pool: pg.Pool, machineId: string, table: string): Promise<boolean> {
-  const result = await pool.query<{ known: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM machine_twins WHERE machine_id = $1)
-         OR EXISTS (SELECT 1 FROM ${table} WHERE machine_id = $1) AS known`,
-    [machineId],
-  );
-  return result.rows[0]?.known === true;
 }
 
 function timeRange(query: { from?: string; to?: string }): { from: number | null; to: number | null } {
@@ -256,14 +205,13 @@ export const machineRoutes: ApiRoutes = (app, { analyticsPool, now }) => {
     async (request) => {
       const { machine_type: machineType, status, limit, cursor } = request.query;
       const after = cursor === undefined ? null : decodeKeyCursor('machines', cursor);
-      const result = await analyticsPool.query<TwinRow>(
-        `SELECT ${TWIN_COLUMNS} FROM machine_twins
-          WHERE ($1::text IS NULL OR machine_type = $1) AND ($2::text IS NULL OR status = $2)
-            AND ($3::text IS NULL OR machine_id > $3)
-          ORDER BY machine_id LIMIT $4`,
-        [machineType ?? null, status ?? null, after, limit + 1],
+      const rows = await listMachines(
+        analyticsPool,
+        { machineType: machineType ?? null, status: status ?? null },
+        after,
+        limit + 1,
       );
-      return pageOf(result.rows, limit, summaryOf, (row) => encodeKeyCursor('machines', row.machine_id));
+      return pageOf(rows, limit, summaryOf, (row) => encodeKeyCursor('machines', row.machine_id));
     },
   );
 
@@ -279,14 +227,7 @@ export const machineRoutes: ApiRoutes = (app, { analyticsPool, now }) => {
     },
     async (request) => {
       const { machine_id: machineId } = request.params;
-      const result = await analyticsPool.query<TwinDetailRow>(
-        `SELECT ${TWIN_COLUMNS}, twin, source_partition, source_offset,
-                (SELECT count(*)::int FROM alerts a
-                  WHERE a.machine_id = t.machine_id AND a.status IS DISTINCT FROM 'RESOLVED') AS open_alerts
-           FROM machine_twins t WHERE machine_id = $1`,
-        [machineId],
-      );
-      const row = result.rows[0];
+      const row = await findMachine(analyticsPool, machineId);
       if (!row) throw notFound(`no machine ${machineId}`);
       const summary = summaryOf(row);
       return {
@@ -337,36 +278,27 @@ export const machineRoutes: ApiRoutes = (app, { analyticsPool, now }) => {
       const { limit, cursor } = request.query;
       const { from, to } = timeRange(request.query);
       const after = cursor === undefined ? null : decodeTimeCursor('anomalies', cursor);
-      const result = await analyticsPool.query<AnomalyRow>(
-        `SELECT id, event_id, machine_id, anomaly_type, severity, ${epochMs('timestamp')} AS timestamp_ms,
-                sensor_data, calculated_metrics, ml_confidence, algorithm_used
-           FROM anomaly_records
-          WHERE machine_id = $1
-            AND ($2::float8 IS NULL OR timestamp >= ${pgTime('$2')})
-            AND ($3::float8 IS NULL OR timestamp < ${pgTime('$3')})
-            AND ($4::text IS NULL OR severity = $4) AND ($5::text IS NULL OR anomaly_type = $5)
-            AND ($6::float8 IS NULL OR (timestamp, id) < (${pgTime('$6')}, $7::int))
-          ORDER BY timestamp DESC, id DESC LIMIT $8`,
-        [
-          machineId,
+      const rows = await listMachineAnomalies(
+        analyticsPool,
+        machineId,
+        {
           from,
           to,
-          request.query.severity ?? null,
-          request.query.anomaly_type ?? null,
-          after?.time ?? null,
-          after?.id ?? null,
-          limit + 1,
-        ],
+          severity: request.query.severity ?? null,
+          anomalyType: request.query.anomaly_type ?? null,
+        },
+        after,
+        limit + 1,
       );
       if (
-        result.rows.length === 0 &&
+        rows.length === 0 &&
         after === null &&
         !(await machineKnown(analyticsPool, machineId, 'anomaly_records'))
       ) {
         throw notFound(`no machine ${machineId}`);
       }
       return pageOf(
-        result.rows,
+        rows,
         limit,
         (row) => ({
           id: row.id,
@@ -439,25 +371,8 @@ export const machineRoutes: ApiRoutes = (app, { analyticsPool, now }) => {
             `the most resolution ${resolution} serves: narrow 'from' and 'to'`,
         );
       }
-      const which =
-        resolution === 'base' ? `resolution NOT IN ('PT1H', 'P1D')` : `resolution = '${resolution}'`;
-      const result = await analyticsPool.query<MetricsRow>(
-        // calculation_time is window_start plus at most a day: bounding it too lets the
-        // (machine_id, calculation_time) index narrow the scan.
-        `SELECT resolution, ${epochMs('window_start')} AS window_start_ms,
-                ${epochMs('calculation_time')} AS window_end_ms, average_load, average_temperature,
-                average_vibration, uptime_percentage, efficiency_rating, anomaly_count, ml_model_version
-           FROM performance_metrics
-          WHERE machine_id = $1 AND ${which}
-            AND window_start >= ${pgTime('$2')} AND window_start < ${pgTime('$3')}
-            AND calculation_time > ${pgTime('$2')} AND calculation_time <= ${pgTime('$3')} + interval '1 day'
-          ORDER BY window_start`,
-        [machineId, from, to],
-      );
-      if (
-        result.rows.length === 0 &&
-        !(await machineKnown(analyticsPool, machineId, 'performance_metrics'))
-      ) {
+      const rows = await listMachineMetrics(analyticsPool, machineId, resolution, from, to);
+      if (rows.length === 0 && !(await machineKnown(analyticsPool, machineId, 'performance_metrics'))) {
         throw notFound(`no machine ${machineId}`);
       }
       return {
@@ -465,7 +380,7 @@ export const machineRoutes: ApiRoutes = (app, { analyticsPool, now }) => {
         resolution,
         from: iso(from),
         to: iso(to),
-        items: result.rows.map((row) => ({
+        items: rows.map((row) => ({
           resolution: row.resolution,
           window_start: iso(row.window_start_ms),
           window_end: iso(row.window_end_ms),
