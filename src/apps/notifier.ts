@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config.js';
 import { TwinError } from '../errors.js';
 import { createPool } from '../db/pool.js';
+import { probeNotificationOutbox } from '../db/repositories/notifications.js';
 import { startOpsServer } from '../http/ops-server.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
@@ -38,11 +39,7 @@ export async function runNotifier(): Promise<void> {
     host: config.http.host,
     port: httpPort,
     registry,
-    readinessChecks: {
-      analyticsDatabase: async () => {
-        await pool.query('SELECT 1 FROM notification_outbox LIMIT 1');
-      },
-    },
+    readinessChecks: { analyticsDatabase: () => probeNotificationOutbox(pool) },
   });
 
   try {
@@ -54,7 +51,7 @@ export async function runNotifier(): Promise<void> {
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       async start() {
         await checkDatabase('analytics', config.databases.analyticsUrl, config.startupTimeoutMs);
-        await pool.query('SELECT 1 FROM notification_outbox LIMIT 1').catch(() => {
+        await probeNotificationOutbox(pool).catch(() => {
           throw new TwinError(
             'CONFIG_INVALID',
             'the analytics database has no notification_outbox table: run `twin migrate` first',

@@ -12,20 +12,19 @@ import {
   decideNotifications,
   type NotificationRoutes,
 } from '../../processors/notifications/index.js';
+import {
+  claimDueNotifications,
+  loadAlertsToWatch,
+  loadRouteStates,
+  saveRouteStates,
+  tryLockDecisions,
+  type ClaimedNotification,
+} from '../db/repositories/notifications.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Logger } from '../logger.js';
 import type { Channels } from './channels.js';
 import type { NotifierMetrics } from './metrics.js';
-import {
-  claimDueNotifications,
-  enqueueNotifications,
-  loadAlertsToWatch,
-  loadRouteStates,
-  recordAttempt,
-  saveRouteStates,
-  tryLockDecisions,
-  type ClaimedNotification,
-} from './store.js';
+import { enqueueNotifications, recordAttempt } from './store.js';
 
 export interface NotifierOptions {
   readonly pool: pg.Pool;
