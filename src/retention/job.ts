@@ -8,11 +8,15 @@ import {
   type RetentionTableName,
   type TablePlan,
 } from '../../processors/retention/index.js';
+import {
+  batchStatement,
+  countEligibleRows,
+  loadTableColumns,
+  runBatch,
+} from '../db/repositories/retention.js';
 import { oneLine } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { inTransaction } from '../db/transaction.js';
 import type { RetentionMetrics } from './metrics.js';
-import { batchStatement, countEligible } from './statements.js';
 import { readWatermarks, type WatermarkSources } from './watermarks.js';
 
 export interface RetentionJobOptions extends WatermarkSources {
@@ -41,9 +45,6 @@ export interface TableSummary {
   readonly note: string | null;
   readonly error?: string;
 }
-
-// A batch is a short transaction: it never waits long for a lock (a rebuild's TRUNCATE, a migration).
-const BATCH_SETTINGS = ["SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '120s'"];
 
 export async function runRetentionJob(options: RetentionJobOptions): Promise<TableSummary[]> {
   const clock = options.clock ?? Date.now;
@@ -79,18 +80,13 @@ export async function runRetentionJob(options: RetentionJobOptions): Promise<Tab
       const pool = plan.database === 'twin' ? options.twin : options.analytics;
       if (plan.cutoff !== null) {
         if (options.dryRun) {
-          const statement = countEligible(plan);
-          const result = await pool.query<{ n: string }>(statement.text, statement.values);
-          rows = Number(result.rows[0]?.n ?? 0);
+          rows = await countEligibleRows(pool, plan);
         } else {
           const columns = plan.mode === 'ARCHIVE' ? await archiveColumns(pool, plan.table) : [];
           const statement = batchStatement(plan, options.batchSize, columns);
           for (;;) {
             const stopTimer = options.metrics.batchDuration.startTimer({ table: plan.table });
-            const moved = await inTransaction(pool, async (client) => {
-              for (const setting of BATCH_SETTINGS) await client.query(setting);
-              return (await client.query(statement.text, statement.values)).rowCount ?? 0;
-            });
+            const moved = await runBatch(pool, statement);
             stopTimer();
             batches += 1;
             rows += moved;
@@ -126,16 +122,9 @@ function actionOf(plan: TablePlan, dryRun: boolean): TableSummary['action'] {
 
 /** The live table's columns, checked against its archive (a migration that adds one must add it to both). */
 async function archiveColumns(pool: pg.Pool, table: string): Promise<string[]> {
-  const result = await pool.query<{ table_name: string; column_name: string }>(
-    `SELECT table_name, column_name FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = ANY($1::text[])
-      ORDER BY ordinal_position`,
-    [[table, `${table}_archive`]],
-  );
-  const live = result.rows.filter((row) => row.table_name === table).map((row) => row.column_name);
-  const archived = new Set(
-    result.rows.filter((row) => row.table_name !== table).map((row) => row.column_name),
-  );
+  const columns = await loadTableColumns(pool, [table, `${table}_archive`]);
+  const live = columns.filter((row) => row.table_name === table).map((row) => row.column_name);
+  const archived = new Set(columns.filter((row) => row.table_name !== table).map((row) => row.column_name));
   if (live.length === 0) throw new Error(`table ${table} not found: run twin migrate`);
   if (archived.size === 0) throw new Error(`table ${table}_archive not found: run twin migrate`);
   const missing = live.filter((column) => !archived.has(column));

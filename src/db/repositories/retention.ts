@@ -1,11 +1,13 @@
-// The SQL of one table's retention: which rows are eligible (the plan's rule as a WHERE clause), and one batch
-// as one statement: lock up to n eligible rows (SKIP LOCKED: rows a writer holds are left for the next run),
-// delete them and, in ARCHIVE mode, insert exactly the deleted rows into the archive, columns named. A batch
-// commits whole or not at all, so after kill -9 every row is in exactly one of live and archive.
+// Retention's SQL. One table's rule becomes a WHERE clause, and one batch one statement: lock up to n eligible
+// rows (SKIP LOCKED: rows a writer holds are left for the next run), delete them and, in ARCHIVE mode, insert
+// exactly the deleted rows into the archive, columns named. A batch commits whole or not at all, so after
+// kill -9 every row is in exactly one of live and archive. Also the pipeline's positions retention respects.
 import pg from 'pg';
-import type { TablePlan } from '../../processors/retention/index.js';
-import { utcTimestamp } from '../db/sql-time.js';
+import type { TablePlan } from '../../../processors/retention/index.js';
+import { epochMs, utcTimestamp } from '../sql-time.js';
+import { inTransaction } from '../transaction.js';
 
+/** A statement with its values, built once per table and run batch after batch. */
 export interface BatchStatement {
   readonly text: string;
   readonly values: unknown[];
@@ -75,7 +77,7 @@ function cutoffOf(plan: TablePlan): number {
 }
 
 /** How many rows a batch run would take now (the dry run). */
-export function countEligible(plan: TablePlan): BatchStatement {
+function countEligible(plan: TablePlan): BatchStatement {
   const { values, bind } = parameters();
   return {
     text: `SELECT count(*)::bigint AS n FROM ${id(plan.table)} r WHERE ${eligible(plan, bind)}`,
@@ -110,5 +112,94 @@ export function batchStatement(
            moved AS (DELETE FROM ${t} WHERE (${key}) IN (SELECT ${key} FROM batch) RETURNING ${list})
            INSERT INTO ${id(`${plan.table}_archive`)} (${list}) SELECT ${list} FROM moved`,
     values,
+  };
+}
+
+export async function countEligibleRows(pool: pg.Pool, plan: TablePlan): Promise<number> {
+  const statement = countEligible(plan);
+  const result = await pool.query<{ n: string }>(statement.text, statement.values);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+// A batch is a short transaction: it never waits long for a lock (a rebuild's TRUNCATE, a migration).
+const BATCH_SETTINGS = ["SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '120s'"];
+
+/** Runs one batch in its own transaction; returns how many rows it deleted or archived. */
+export async function runBatch(pool: pg.Pool, statement: BatchStatement): Promise<number> {
+  return inTransaction(pool, async (client) => {
+    for (const setting of BATCH_SETTINGS) await client.query(setting);
+    return (await client.query(statement.text, statement.values)).rowCount ?? 0;
+  });
+}
+
+/** A column of a table, from information_schema. */
+export interface ColumnRecord {
+  table_name: string;
+  column_name: string;
+}
+
+/** The columns of these tables in the current schema, in column order. */
+export async function loadTableColumns(pool: pg.Pool, tables: readonly string[]): Promise<ColumnRecord[]> {
+  const result = await pool.query<ColumnRecord>(
+    `SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ANY($1::text[])
+      ORDER BY ordinal_position`,
+    [tables],
+  );
+  return result.rows;
+}
+
+/** How far a projector group's partitions of a topic have got in stream time. */
+export interface ProjectorProgress {
+  readonly partitions: number;
+  /** Partitions with a stream time. */
+  readonly timed: number;
+  /** The slowest stream time (epoch ms), null when none has one. */
+  readonly slowest: number | null;
+}
+
+export async function loadProjectorProgress(
+  pool: pg.Pool,
+  consumerGroup: string,
+  topic: string,
+): Promise<ProjectorProgress> {
+  const result = await pool.query<{ partitions: string; timed: string; slowest: string | null }>(
+    `SELECT count(*) AS partitions, count(stream_time) AS timed, min(stream_time) AS slowest
+       FROM projector_checkpoints WHERE consumer_group = $1 AND topic = $2`,
+    [consumerGroup, topic],
+  );
+  const row = result.rows[0];
+  return {
+    partitions: Number(row?.partitions ?? 0),
+    timed: Number(row?.timed ?? 0),
+    slowest: row === undefined || row.slowest === null ? null : Number(row.slowest),
+  };
+}
+
+/** How far a processor group's partitions of a topic are covered by snapshots. */
+export interface SnapshotProgress {
+  readonly partitions: number;
+  /** Partitions with a snapshot. */
+  readonly snapshotted: number;
+  /** The oldest snapshot's time (the raw TIMESTAMP read as UTC epoch ms), null when none has one. */
+  readonly oldest: number | null;
+}
+
+export async function loadSnapshotProgress(
+  pool: pg.Pool,
+  consumerGroup: string,
+  topic: string,
+): Promise<SnapshotProgress> {
+  const result = await pool.query<{ partitions: string; snapshotted: string; oldest: number | null }>(
+    `SELECT count(*) AS partitions, count(snapshot_offset) AS snapshotted,
+            min(${epochMs('snapshot_time')}) AS oldest
+       FROM processor_checkpoints WHERE consumer_group = $1 AND topic = $2`,
+    [consumerGroup, topic],
+  );
+  const row = result.rows[0];
+  return {
+    partitions: Number(row?.partitions ?? 0),
+    snapshotted: Number(row?.snapshotted ?? 0),
+    oldest: row?.oldest ?? null,
   };
 }
