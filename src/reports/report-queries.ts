@@ -1,6 +1,5 @@
-// What a maintenance report reads from the analytics database: which machines had anything in the period, and
-// per machine its hourly and daily performance_metrics, its anomaly_records counted by type and severity, and
-// the alerts opened in the period with their transitions. Times go in and out as epoch ms (UTC columns).
+// A maintenance report's inputs: each machine's rows of the period (src/db/repositories/reports.ts reads them)
+// gathered into the MachineInput the pure report code assesses, alerts with their transitions.
 import type pg from 'pg';
 import type {
   AlertFacts,
@@ -9,48 +8,10 @@ import type {
   MetricPoint,
   ReportPeriod,
 } from '../../processors/reports/index.js';
-import { epochMs, utcTimestamp } from '../db/sql-time.js';
+import { loadReportRecords, type ReportMachine } from '../db/repositories/reports.js';
 
-export interface ReportMachine {
-  readonly machineId: string;
-  readonly machineType: string | null;
-}
-
-/**
- * Machines with metrics, anomalies or alerts in the period (all of them, or the one asked for), sorted, with
- * their type from machine_twins where the projector has one.
- */
-export async function listReportMachines(
-  pool: pg.Pool,
-  period: ReportPeriod,
-  machineId: string | null,
-): Promise<ReportMachine[]> {
-  const result = await pool.query<{ machine_id: string; machine_type: string | null }>(
-    `WITH active AS (
-       SELECT machine_id FROM performance_metrics
-        WHERE resolution IN ('PT1H', 'P1D') AND window_start >= ${utcTimestamp('$1::float8')}
-          AND window_start < ${utcTimestamp('$2::float8')}
-       UNION
-       SELECT machine_id FROM anomaly_records
-        WHERE timestamp >= ${utcTimestamp('$1::float8')} AND timestamp < ${utcTimestamp('$2::float8')}
-       UNION
-       SELECT machine_id FROM alerts
-        WHERE timestamp >= ${utcTimestamp('$1::float8')} AND timestamp < ${utcTimestamp('$2::float8')}
-     )
-     SELECT a.machine_id, t.machine_type
-       FROM active a LEFT JOIN machine_twins t USING (machine_id)
-      WHERE $3::text IS NULL OR a.machine_id = $3::text
-      ORDER BY a.machine_id`,
-    [period.start, period.end, machineId],
-  );
-  return result.rows.map((row) => ({ machineId: row.machine_id, machineType: row.machine_type }));
-}
-
-/** Whether the projector has ever seen this machine (a twin). */
-export async function machineIsKnown(pool: pg.Pool, machineId: string): Promise<boolean> {
-  const result = await pool.query('SELECT 1 FROM machine_twins WHERE machine_id = $1', [machineId]);
-  return result.rowCount !== null && result.rowCount > 0;
-}
+// The run picks its machines through this room; the queries are the repository's.
+export { listReportMachines, machineIsKnown, type ReportMachine } from '../db/repositories/reports.js';
 
 const numberOrNull = (value: string | number | null): number | null =>
   value === null ? null : Number(value);
@@ -61,64 +22,11 @@ export async function loadMachineInputs(
   period: ReportPeriod,
   machines: readonly ReportMachine[],
 ): Promise<MachineInput[]> {
-  const ids = machines.map((machine) => machine.machineId);
-  const range = [ids, period.start, period.end];
-  const [metrics, anomalies, alerts] = await Promise.all([
-    pool.query<{
-      machine_id: string;
-      resolution: string;
-      start_ms: number;
-      uptime_percentage: string | null;
-      efficiency_rating: string | null;
-      average_temperature: string | null;
-      average_vibration: string | null;
-      average_load: string | null;
-      anomaly_count: number | null;
-    }>(
-      `SELECT machine_id, resolution, ${epochMs('window_start')} AS start_ms, uptime_percentage,
-              efficiency_rating, average_temperature, average_vibration, average_load, anomaly_count
-         FROM performance_metrics
-        WHERE machine_id = ANY($1::text[]) AND resolution IN ('PT1H', 'P1D')
-          AND window_start >= ${utcTimestamp('$2::float8')} AND window_start < ${utcTimestamp('$3::float8')}
-        ORDER BY machine_id, resolution, window_start`,
-      range,
-    ),
-    pool.query<{
-      machine_id: string;
-      anomaly_type: string;
-      severity: string;
-      count: number;
-      first_ms: number;
-      last_ms: number;
-      peak_value: number | null;
-    }>(
-      `SELECT machine_id, anomaly_type, severity, count(*)::int AS count,
-              min(${epochMs('timestamp')}) AS first_ms, max(${epochMs('timestamp')}) AS last_ms,
-              max(CASE WHEN jsonb_typeof(calculated_metrics->'value') = 'number'
-                       THEN (calculated_metrics->>'value')::float8 END) AS peak_value
-         FROM anomaly_records
-        WHERE machine_id = ANY($1::text[])
-          AND timestamp >= ${utcTimestamp('$2::float8')} AND timestamp < ${utcTimestamp('$3::float8')}
-        GROUP BY machine_id, anomaly_type, severity
-        ORDER BY machine_id, anomaly_type, severity`,
-      range,
-    ),
-    pool.query<{
-      machine_id: string;
-      alert_id: string;
-      alert_type: string;
-      severity: string;
-      opened_ms: number;
-      details: Record<string, unknown> | null;
-    }>(
-      `SELECT machine_id, alert_id, alert_type, severity, ${epochMs('timestamp')} AS opened_ms, details
-         FROM alerts
-        WHERE machine_id = ANY($1::text[])
-          AND timestamp >= ${utcTimestamp('$2::float8')} AND timestamp < ${utcTimestamp('$3::float8')}
-        ORDER BY machine_id, timestamp, alert_id`,
-      range,
-    ),
-  ]);
+  const { metrics, anomalies, alerts } = await loadReportRecords(
+    pool,
+    period,
+    machines.map((machine) => machine.machineId),
+  );
 
   const inputs = new Map(
     machines.map((machine) => [
@@ -132,7 +40,7 @@ export async function loadMachineInputs(
       },
     ]),
   );
-  for (const row of metrics.rows) {
+  for (const row of metrics) {
     const input = inputs.get(row.machine_id);
     const point: MetricPoint = {
       start: row.start_ms,
@@ -146,7 +54,7 @@ export async function loadMachineInputs(
     if (row.resolution === 'P1D') input?.daily.push(point);
     else input?.hourly.push(point);
   }
-  for (const row of anomalies.rows) {
+  for (const row of anomalies) {
     inputs.get(row.machine_id)?.anomalies.push({
       anomalyType: row.anomaly_type,
       severity: row.severity,
@@ -156,7 +64,7 @@ export async function loadMachineInputs(
       peakValue: row.peak_value,
     });
   }
-  for (const row of alerts.rows) {
+  for (const row of alerts) {
     const details = row.details ?? {};
     inputs.get(row.machine_id)?.alerts.push({
       alertId: row.alert_id,
