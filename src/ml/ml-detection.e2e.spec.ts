@@ -12,7 +12,8 @@ import type { SensorReading } from '../../processors/readings/reading.js';
 import { prng } from '../../processors/testing/index.js';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
-import { activateNewModel, listModels } from './model-store.js';
+import { listModels } from '../db/repositories/ml-models.js';
+import { activateNewModel } from './model-store.js';
 
 const T0 = Date.UTC(2026, 3, 2, 8, 0, 0);
 const SECOND = 1_000;

@@ -1,6 +1,5 @@
-// ml_models: the stored per-machine-type models of the ML detector. One ACTIVE model per type (a unique
-// partial index says so); activating a new one retires the previous ACTIVE one to INACTIVE in the same
-// transaction, so a processor polling the table never sees two or none in between.
+// The ML detector's stored models, in its own terms: ACTIVE rows parsed and validated into models, and a fitted
+// model serialized and activated as its type's next version. The SQL is in src/db/repositories/ml-models.ts.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import {
@@ -10,35 +9,8 @@ import {
   type MlModel,
   type MlModelParameters,
 } from '../../processors/ml-detection/index.js';
-import { inTransaction } from '../db/transaction.js';
-import { epochMs, utcTimestamp } from '../db/sql-time.js';
+import { insertActiveModel, loadActiveModelRows } from '../db/repositories/ml-models.js';
 import type { Logger } from '../logger.js';
-
-export interface ActiveModelRow {
-  readonly modelId: string;
-  readonly machineType: string;
-  readonly modelVersion: string;
-  readonly modelData: Buffer;
-}
-
-/** The ACTIVE model row of every machine type. */
-export async function loadActiveModelRows(pool: pg.Pool): Promise<ActiveModelRow[]> {
-  const result = await pool.query<{
-    model_id: string;
-    machine_type: string;
-    model_version: string;
-    model_data: Buffer | null;
-  }>(
-    `SELECT model_id, machine_type, model_version, model_data FROM ml_models
-      WHERE status = 'ACTIVE' AND model_data IS NOT NULL ORDER BY machine_type`,
-  );
-  return result.rows.map((row) => ({
-    modelId: row.model_id,
-    machineType: row.machine_type,
-    modelVersion: row.model_version,
-    modelData: row.model_data!,
-  }));
-}
 
 /** The ACTIVE models by type, parsed; rows that fail validation are reported and skipped (the type runs without). */
 export async function loadActiveModels(pool: pg.Pool, logger?: Logger): Promise<Map<string, MlModel>> {
@@ -79,58 +51,19 @@ export interface StoredModel {
 
 /**
  * Stores a model as its type's next version (v1, v2, …) and makes it the ACTIVE one; the previous ACTIVE one
- * becomes INACTIVE, all in one transaction (serialized per type by a transaction-scoped advisory lock).
+ * becomes INACTIVE in the same transaction.
  */
 export async function activateNewModel(pool: pg.Pool, model: NewModel): Promise<StoredModel> {
   const type = model.parameters.machineType;
-  return inTransaction(pool, async (client) => {
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('ml_models'), hashtext($1))`, [type]);
-    const versions = await client.query<{ next: number }>(
-      `SELECT coalesce(max(substring(model_version FROM '^v([0-9]+)$')::int), 0) + 1 AS next
-         FROM ml_models WHERE machine_type = $1`,
-      [type],
-    );
-    const modelVersion = `v${versions.rows[0]!.next}`;
-    const retired = await client.query<{ model_version: string }>(
-      `UPDATE ml_models SET status = 'INACTIVE', updated_at = ${utcTimestamp('$2::float8')}
-        WHERE machine_type = $1 AND status = 'ACTIVE' RETURNING model_version`,
-      [type, model.trainedAt],
-    );
-    const modelId = randomUUID();
-    await client.query(
-      `INSERT INTO ml_models
-         (model_id, machine_type, model_version, model_name, model_data, training_data_info, training_date,
-          accuracy_score, status, created_at, updated_at, activated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, ${utcTimestamp('$7::float8')}, $8, 'ACTIVE', ${utcTimestamp('$7::float8')},
-               ${utcTimestamp('$7::float8')}, ${utcTimestamp('$7::float8')})`,
-      [
-        modelId,
-        type,
-        modelVersion,
-        `${model.parameters.algorithm} ${type}`.slice(0, 100),
-        Buffer.from(serializeModel(model.parameters)),
-        JSON.stringify(model.trainingDataInfo),
-        model.trainedAt,
-        model.accuracyScore.toFixed(4),
-      ],
-    );
-    return { modelId, modelVersion, replaced: retired.rows[0]?.model_version ?? null };
+  const modelId = randomUUID();
+  const activated = await insertActiveModel(pool, {
+    modelId,
+    machineType: type,
+    modelName: `${model.parameters.algorithm} ${type}`.slice(0, 100),
+    modelData: Buffer.from(serializeModel(model.parameters)),
+    trainingDataInfo: model.trainingDataInfo,
+    accuracyScore: model.accuracyScore,
+    trainedAt: model.trainedAt,
   });
-}
-
-/** Models of a type, newest first (for `twin train`'s report and tests). */
-export async function listModels(
-  pool: pg.Pool,
-  machineType: string,
-): Promise<Array<{ modelVersion: string; status: string; activatedAt: number | null }>> {
-  const result = await pool.query<{ model_version: string; status: string; activated_at: number | null }>(
-    `SELECT model_version, status, ${epochMs('activated_at')} AS activated_at FROM ml_models
-      WHERE machine_type = $1 ORDER BY id DESC`,
-    [machineType],
-  );
-  return result.rows.map((row) => ({
-    modelVersion: row.model_version,
-    status: row.status,
-    activatedAt: row.activated_at,
-  }));
+  return { modelId, ...activated };
 }
