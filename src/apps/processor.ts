@@ -3,6 +3,7 @@
 import { loadConfig } from '../config.js';
 import { oneLine } from '../errors.js';
 import { createPool } from '../db/pool.js';
+import { pingDatabase } from '../db/probe.js';
 import { startOpsServer } from '../http/ops-server.js';
 import { createBatchConsumer } from '../kafka/batch-consumer.js';
 import { createReliableProducer } from '../kafka/producer.js';
@@ -28,9 +29,7 @@ export async function runProcessor(): Promise<void> {
     max: config.databases.poolSize,
     applicationName: 'twin-processor',
   });
-  const ping = (pool: typeof twinPool) => async () => {
-    await pool.query('SELECT 1');
-  };
+  const ping = (pool: typeof twinPool) => () => pingDatabase(pool);
   const ops = await startOpsServer({
     host: config.http.host,
     port: config.http.port,

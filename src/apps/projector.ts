@@ -6,6 +6,7 @@
 import { loadConfig } from '../config.js';
 import { oneLine } from '../errors.js';
 import { createPool } from '../db/pool.js';
+import { pingDatabase } from '../db/probe.js';
 import { resetProjection } from '../db/repositories/projector-checkpoints.js';
 import { inTransaction } from '../db/transaction.js';
 import { startOpsServer } from '../http/ops-server.js';
@@ -33,11 +34,7 @@ export async function runProjector(options: { rebuild: boolean }): Promise<void>
     host: config.http.host,
     port: config.http.port,
     registry,
-    readinessChecks: {
-      analyticsDatabase: async () => {
-        await pool.query('SELECT 1');
-      },
-    },
+    readinessChecks: { analyticsDatabase: () => pingDatabase(pool) },
   });
   const exitFatally = (message: string, error: unknown): never => {
     logger.fatal({ err: error }, message);

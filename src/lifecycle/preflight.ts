@@ -1,8 +1,8 @@
 // Start-up checks: a process proves it can reach what it needs before it reports ready, and when it cannot,
 // it fails with one line naming the dependency, where it was looked for and why.
-import pg from 'pg';
 import { TwinError, oneLine } from '../errors.js';
 import { describeDatabaseUrl } from '../db/pool.js';
+import { probeDatabase } from '../db/probe.js';
 import { createKafka, type KafkaSettings } from '../kafka/client.js';
 import { withDeadline } from './service.js';
 
@@ -28,10 +28,8 @@ export async function checkKafka(kafka: KafkaSettings, timeoutMs: number): Promi
 }
 
 export async function checkDatabase(name: string, url: string, timeoutMs: number): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   try {
-    await client.connect();
-    await client.query('SELECT 1');
+    await probeDatabase(url, timeoutMs);
   } catch (error) {
     throw new TwinError(
       'DATABASE_UNREACHABLE',
@@ -39,7 +37,5 @@ export async function checkDatabase(name: string, url: string, timeoutMs: number
       true,
       { cause: error },
     );
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@
 // outcomes, alert statuses and severities); never machine ids.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type pg from 'pg';
+import { countAlertsByStatusAndSeverity } from '../db/repositories/alert-counts.js';
 
 export function createProjectorMetrics(
   registry: Registry,
@@ -40,14 +41,10 @@ export function createProjectorMetrics(
       labelNames: ['status', 'severity'],
       registers,
       async collect() {
-        const result = await analyticsPool
-          .query<{ status: string | null; severity: string; count: string }>(
-            'SELECT status, severity, count(*) AS count FROM alerts GROUP BY status, severity',
-          )
-          .catch(() => null);
-        if (result === null) return;
+        const rows = await countAlertsByStatusAndSeverity(analyticsPool).catch(() => null);
+        if (rows === null) return;
         this.reset();
-        for (const row of result.rows) {
+        for (const row of rows) {
           this.set({ status: row.status ?? 'NEW', severity: row.severity }, Number(row.count));
         }
       },
