@@ -1,5 +1,6 @@
-// Typed lint for the whole repo. The one architectural rule: processors/ is pure domain logic,
-// so it may not import runtime code, I/O clients or the environment (as Kafka Streams' import-control does).
+// Typed lint for the whole repo. Two architectural rules: processors/ is pure domain logic, so it may not import
+// runtime code, I/O clients or the environment (as Kafka Streams' import-control does); and SQL lives in src/db/,
+// so nothing else imports pg except for its types.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -49,6 +50,33 @@ export default tseslint.config(
           object: 'Date',
           property: 'now',
           message: 'processors/ takes time as input (event or stream time).',
+        },
+      ],
+    },
+  },
+  {
+    // SQL lives in src/db/: elsewhere pg is imported for its types only (a pool or client passed in).
+    // Tests and tooling (test/, scripts/, bench/) may talk to the database directly.
+    files: ['**/*.ts', '**/*.js'],
+    ignores: ['src/db/**', '**/*.spec.ts', 'test/**', 'scripts/**', 'bench/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'pg',
+              message: 'Database access goes through src/db/ (repositories); import pg for its types only.',
+              allowTypeImports: true,
+            },
+          ],
+          patterns: [
+            {
+              group: ['pg/*'],
+              message: 'Database access goes through src/db/ (repositories).',
+              allowTypeImports: true,
+            },
+          ],
         },
       ],
     },
