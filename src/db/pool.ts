@@ -1,8 +1,6 @@
-// Connection pools and drizzle handles for the two databases.
-import { drizzle } from 'drizzle-orm/node-postgres';
+// Connection pools for the two databases. Queries are hand-written pg SQL in the repositories; the drizzle
+// tables only define the schema and feed drizzle-kit (see docs/architecture.md, Database access).
 import pg from 'pg';
-import * as analyticsTables from './tables/analytics/index.js';
-import * as twinTables from './tables/twin/index.js';
 
 export function createPool(url: string, options: { max?: number; applicationName: string }): pg.Pool {
   return new pg.Pool({
@@ -13,11 +11,6 @@ export function createPool(url: string, options: { max?: number; applicationName
     application_name: options.applicationName,
   });
 }
-
-export const createTwinDb = (pool: pg.Pool) => drizzle(pool, { schema: twinTables });
-export const createAnalyticsDb = (pool: pg.Pool) => drizzle(pool, { schema: analyticsTables });
-export type TwinDb = ReturnType<typeof createTwinDb>;
-export type AnalyticsDb = ReturnType<typeof createAnalyticsDb>;
 
 /** host:port/database, never the credentials: safe for logs and error lines. */
 export function describeDatabaseUrl(url: string): string {
