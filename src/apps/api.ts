@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApiServer } from '../api/server.js';
 import { loadConfig } from '../config.js';
 import { createPool } from '../db/pool.js';
+import { pingDatabase } from '../db/probe.js';
 import { startOpsServer } from '../http/ops-server.js';
 import { createLogger } from '../logger.js';
 import { createMetricsRegistry } from '../metrics.js';
@@ -29,9 +30,7 @@ export async function runApi(): Promise<void> {
     // An idle connection dropped by the server must not kill the process: the next query reconnects.
     pool.on('error', (error) => logger.warn({ err: error, database: name }, 'idle database connection lost'));
   }
-  const ping = (pool: typeof pools.twin) => async () => {
-    await pool.query('SELECT 1');
-  };
+  const ping = (pool: typeof pools.twin) => () => pingDatabase(pool);
   const ops = await startOpsServer({
     host: config.http.host,
     port: config.http.port,
