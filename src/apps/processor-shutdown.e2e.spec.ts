@@ -155,7 +155,7 @@ async function readTwinEvents(topic: string): Promise<Array<{ event_id: string; 
       eachBatch: ({ batch }) => {
         for (const message of batch.messages) {
           const decoded = decodeTwinEvent(message.value!);
-          events.push({ event_id: decoded.event_id, type: decoded.type });
+          events.push({ event_id: decoded.eventId, type: decoded.event.type });
         }
         if (events.length >= total) resolve();
         return Promise.resolve();
