@@ -109,22 +109,25 @@ export class PartitionProjection implements BatchConsumerHandlers {
     const nextOffset = BigInt(last.offset) + 1n;
     let outcome: Awaited<ReturnType<ProjectionStep['project']>>;
     try {
-      outcome = await inTransaction(pool, async (client) => {
-        // Read models are derived from the topics: a commit lost in a server crash takes its checkpoint with it,
-        // and the batch is projected again (the checkpoint's compare-and-set makes this member stop and restart
-        // from it). So no waiting for the WAL flush, which would also queue the processor's commits behind ours.
-        await client.query('SET LOCAL synchronous_commit TO OFF');
-        const projected = await step.project(client, batch.partition, fresh, owned.streamTime);
-        await commitProjection(
-          client,
-          owned.key,
-          owned.epoch,
-          owned.nextOffset,
-          nextOffset,
-          projected.streamTime,
-        );
-        return projected;
-      });
+      // Read models are derived from the topics: a commit lost in a server crash takes its checkpoint with it,
+      // and the batch is projected again (the checkpoint's compare-and-set makes this member stop and restart
+      // from it). So no waiting for the WAL flush, which would also queue the processor's commits behind ours.
+      outcome = await inTransaction(
+        pool,
+        async (client) => {
+          const projected = await step.project(client, batch.partition, fresh, owned.streamTime);
+          await commitProjection(
+            client,
+            owned.key,
+            owned.epoch,
+            owned.nextOffset,
+            nextOffset,
+            projected.streamTime,
+          );
+          return projected;
+        },
+        { durable: false },
+      );
     } catch (error) {
       step.forget?.(batch.partition);
       if (!(error instanceof FencedError)) metrics.databaseErrors.inc();
