@@ -2,7 +2,7 @@
 // notification kinds); never alert or machine ids.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type pg from 'pg';
-import { countPendingNotifications } from './store.js';
+import { countPendingNotifications } from '../db/repositories/notifications.js';
 
 export type NotifierMetrics = ReturnType<typeof createNotifierMetrics>;
 

@@ -15,9 +15,6 @@ import {
   type NewOutboxRow,
 } from '../db/repositories/notifications.js';
 
-// The metrics read the backlog through this room; the query is the repository's.
-export { countPendingNotifications } from '../db/repositories/notifications.js';
-
 /** Writes each intent, rendered, as a PENDING outbox row due now. A key already there is left alone. */
 export async function enqueueNotifications(
   client: pg.PoolClient,

@@ -16,8 +16,9 @@ import {
   type ReportType,
 } from '../../processors/reports/index.js';
 import { TwinError } from '../errors.js';
-import { listReportMachines, loadMachineInputs, machineIsKnown } from './report-queries.js';
-import { saveReport, type SaveOutcome } from './report-store.js';
+import { saveReport, type SaveOutcome } from '../db/repositories/maintenance-reports.js';
+import { listReportMachines, machineIsKnown } from '../db/repositories/reports.js';
+import { loadMachineInputs } from './report-queries.js';
 
 /** Machines read per round of queries. */
 const MACHINES_PER_CHUNK = 200;

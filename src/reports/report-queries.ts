@@ -10,9 +10,6 @@ import type {
 } from '../../processors/reports/index.js';
 import { loadReportRecords, type ReportMachine } from '../db/repositories/reports.js';
 
-// The run picks its machines through this room; the queries are the repository's.
-export { listReportMachines, machineIsKnown, type ReportMachine } from '../db/repositories/reports.js';
-
 const numberOrNull = (value: string | number | null): number | null =>
   value === null ? null : Number(value);
 
