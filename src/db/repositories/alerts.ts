@@ -12,14 +12,9 @@ import {
   type AlertTransition,
   type AppliedPosition,
 } from '../../../processors/alerts/index.js';
+import type { MachinePosition, RecordedAction } from '../../../processors/projection/index.js';
 import type { Severity } from '../../../processors/threshold-detection/severity.js';
 import { epochMs, utcTimestamp } from '../sql-time.js';
-
-/** What the projector has applied for one machine (projector_positions). */
-export interface MachinePosition {
-  readonly event: AppliedPosition | null;
-  readonly actionId: number;
-}
 
 export interface AlertRecord {
   id: number;
@@ -333,19 +328,6 @@ export async function saveAlerts(client: PoolClient, alerts: readonly Alert[]): 
 
 export type AlertActionKind = 'acknowledge' | 'assign' | 'resolve' | 'shelve' | 'unshelve';
 
-export interface AlertActionRecord {
-  readonly id: number;
-  readonly alertId: string;
-  readonly machineId: string;
-  readonly action: AlertActionKind;
-  readonly actor: string;
-  readonly note: string | null;
-  readonly params: { readonly assignee?: string; readonly until?: number };
-  readonly at: number;
-  /** The machine's applied event position when the action was taken. */
-  readonly after: AppliedPosition | null;
-}
-
 /** A row of alert_actions as read (bigints as strings, times as epoch ms). */
 interface AlertActionRow {
   id: string;
@@ -354,7 +336,7 @@ interface AlertActionRow {
   action: AlertActionKind;
   actor: string;
   note: string | null;
-  params: AlertActionRecord['params'] | null;
+  params: RecordedAction['params'] | null;
   at_ms: number;
   after_source_offset: string | null;
   after_index: number | null;
@@ -363,7 +345,7 @@ interface AlertActionRow {
 /** Appends an action; returns its id. */
 export async function insertAlertAction(
   client: PoolClient,
-  action: Omit<AlertActionRecord, 'id'>,
+  action: Omit<RecordedAction, 'id'>,
 ): Promise<number> {
   const result = await client.query<{ id: string }>(
     `INSERT INTO alert_actions (alert_id, machine_id, action, actor, note, params, at, after_source_offset, after_index)
@@ -388,7 +370,7 @@ export async function loadPendingActions(
   client: PoolClient,
   positions: ReadonlyMap<string, MachinePosition>,
   machineIds: readonly string[],
-): Promise<AlertActionRecord[]> {
+): Promise<RecordedAction[]> {
   if (machineIds.length === 0) return [];
   const result = await client.query<AlertActionRow>(
     `SELECT x.id, x.alert_id, x.machine_id, x.action, x.actor, x.note, x.params, ${epochMs('x.at')} AS at_ms,
@@ -418,7 +400,7 @@ export async function loadPendingActions(
 export async function listAlertActions(
   pool: Pool,
   alertId: string,
-): Promise<Array<Pick<AlertActionRecord, 'id' | 'action' | 'actor' | 'note' | 'params' | 'at'>>> {
+): Promise<Array<Pick<RecordedAction, 'id' | 'action' | 'actor' | 'note' | 'params' | 'at'>>> {
   const result = await pool.query<
     Pick<AlertActionRow, 'id' | 'action' | 'actor' | 'note' | 'params' | 'at_ms'>
   >(
