@@ -40,6 +40,9 @@ const optionalSecret = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
+/** /healthz, /readyz and /metrics of each long-running process, unless HTTP_PORT says otherwise. */
+export const DEFAULT_OPS_PORTS = { processor: 9464, projector: 9465, api: 9466, notifier: 9467 } as const;
+
 const environment = z.object({
   KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('twinstream'),
@@ -56,7 +59,9 @@ const environment = z.object({
   ANALYTICS_DATABASE_URL: postgresUrl.default(embeddedUrl('analytics')),
   DATABASE_POOL_SIZE: positiveInt.default(10),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
-  HTTP_PORT: port.default(9464),
+  // Each long-running process has its own default ops port, so several can run on one host; HTTP_PORT
+  // (or NOTIFIER_HTTP_PORT for the notifier) sets it for whichever process reads it.
+  HTTP_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROCESSOR_GROUP_ID: z.string().min(1).default('twin-processor'),
   PROCESSOR_BATCH_SIZE: positiveInt.max(200_000).default(50_000),
@@ -94,7 +99,7 @@ const environment = z.object({
   API_HOST: z.string().min(1).default('0.0.0.0'),
   API_PORT: port.default(8080),
   // `twin notifier`: the routes file (JSON, validated at start), how often alerts are looked at, how long a
-  // claimed send is leased before another replica may retry it, and its ops port (default HTTP_PORT).
+  // claimed send is leased before another replica may retry it, and its ops port (before HTTP_PORT).
   NOTIFY_ROUTES_FILE: z.string().trim().optional(),
   NOTIFIER_POLL_MS: positiveInt.default(1_000),
   NOTIFIER_LEASE_MS: positiveInt.default(60_000),
@@ -135,7 +140,11 @@ export interface Config {
     /** Neither URL was set: the defaults point at the local stack's embedded PostgreSQL. */
     readonly embedded: boolean;
   };
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: {
+    readonly host: string;
+    /** The ops port of each long-running process. */
+    readonly ports: { readonly [P in keyof typeof DEFAULT_OPS_PORTS]: number };
+  };
   readonly processor: {
     readonly groupId: string;
     /** Messages per consumed batch (the client's default is 32). */
@@ -183,7 +192,6 @@ export interface Config {
     readonly leaseMs: number;
     /** Sends in flight at once per replica. */
     readonly concurrency: number;
-    readonly httpPort: number;
   };
   /** `twin retention`: per-table periods and modes (see processors/retention/README.md). */
   readonly retention: RetentionConfig;
@@ -245,7 +253,15 @@ export function loadConfig(env: Environment = process.env): Config {
       poolSize: e.DATABASE_POOL_SIZE,
       embedded: present.TWIN_DATABASE_URL === undefined && present.ANALYTICS_DATABASE_URL === undefined,
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: {
+      host: e.HTTP_HOST,
+      ports: {
+        processor: e.HTTP_PORT ?? DEFAULT_OPS_PORTS.processor,
+        projector: e.HTTP_PORT ?? DEFAULT_OPS_PORTS.projector,
+        api: e.HTTP_PORT ?? DEFAULT_OPS_PORTS.api,
+        notifier: e.NOTIFIER_HTTP_PORT ?? e.HTTP_PORT ?? DEFAULT_OPS_PORTS.notifier,
+      },
+    },
     processor: {
       groupId: e.PROCESSOR_GROUP_ID,
       batchSize: e.PROCESSOR_BATCH_SIZE,
@@ -277,7 +293,6 @@ export function loadConfig(env: Environment = process.env): Config {
       pollMs: e.NOTIFIER_POLL_MS,
       leaseMs: e.NOTIFIER_LEASE_MS,
       concurrency: e.NOTIFIER_CONCURRENCY,
-      httpPort: e.NOTIFIER_HTTP_PORT ?? e.HTTP_PORT,
     },
     retention: retentionConfigOf(e),
     pushgatewayUrl: e.PUSHGATEWAY_URL,

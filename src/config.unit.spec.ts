@@ -16,6 +16,21 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.kafka)).toBe(true);
   });
 
+  it('given no HTTP_PORT, gives each long-running process its own ops port', () => {
+    const { ports } = loadConfig({}).http;
+    expect(ports).toEqual({ processor: 9464, projector: 9465, api: 9466, notifier: 9467 });
+  });
+
+  it('given HTTP_PORT, every process reads it; NOTIFIER_HTTP_PORT still comes first for the notifier', () => {
+    expect(loadConfig({ HTTP_PORT: '9100' }).http.ports).toEqual({
+      processor: 9100,
+      projector: 9100,
+      api: 9100,
+      notifier: 9100,
+    });
+    expect(loadConfig({ HTTP_PORT: '9100', NOTIFIER_HTTP_PORT: '9200' }).http.ports.notifier).toBe(9200);
+  });
+
   it('given a broker list and database URLs, parses them', () => {
     const config = loadConfig({
       KAFKA_BROKERS: 'kafka-0.kafka:9092, kafka-1.kafka:9092',

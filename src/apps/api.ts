@@ -33,7 +33,7 @@ export async function runApi(): Promise<void> {
   const ping = (pool: typeof pools.twin) => () => pingDatabase(pool);
   const ops = await startOpsServer({
     host: config.http.host,
-    port: config.http.port,
+    port: config.http.ports.api,
     registry,
     readinessChecks: { twinDatabase: ping(pools.twin), analyticsDatabase: ping(pools.analytics) },
   });

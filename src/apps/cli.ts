@@ -11,7 +11,7 @@ const program = new Command()
   .name('twin')
   .description(
     'Twinstream: event-sourced digital twins of industrial equipment. ' +
-      'Configuration comes from environment variables (see the README); every command reads the same set.',
+      'Configuration comes from environment variables (see docs/configuration.md); every command reads the same set.',
   )
   .showHelpAfterError('(run "twin --help" for the list of commands)');
 
@@ -19,7 +19,7 @@ program
   .command('processor')
   .description(
     "Run the twin processor: consume sensor readings from Kafka, keep each machine's twin state, detect " +
-      'anomalies and write them to PostgreSQL. Serves /healthz, /readyz and /metrics on HTTP_PORT.',
+      'anomalies and write them to PostgreSQL. Serves /healthz, /readyz and /metrics on HTTP_PORT (default 9464).',
   )
   .action(async () => {
     const { runProcessor } = await import('./processor.js');
@@ -31,7 +31,7 @@ program
   .description(
     'Run the projection worker: materialize alerts (with their lifecycle), performance_metrics and the current ' +
       'twin of every machine into the analytics database from twin.events and sensor.readings, exactly once. ' +
-      'Serves /healthz, /readyz and /metrics on HTTP_PORT.',
+      'Serves /healthz, /readyz and /metrics on HTTP_PORT (default 9465).',
   )
   .option('--rebuild', 'empty the read models and replay both topics from their first offset, then go on')
   .action(async (options: { rebuild?: boolean }) => {
@@ -45,7 +45,7 @@ program
     'Run the notifier: watch the alerts in the analytics database and tell people by webhook (generic JSON or ' +
       'Slack), email (SMTP) or SMS gateway, as the routes in NOTIFY_ROUTES_FILE say: grouped, with reminders, ' +
       'escalation when nobody acknowledges, and a message when resolved. Retries with backoff; every attempt ' +
-      'is a notification_logs row. Serves /healthz, /readyz and /metrics on NOTIFIER_HTTP_PORT (or HTTP_PORT).',
+      'is a notification_logs row. Serves /healthz, /readyz and /metrics on NOTIFIER_HTTP_PORT or HTTP_PORT (default 9467).',
   )
   .action(async () => {
     const { runNotifier } = await import('./notifier.js');
@@ -57,7 +57,7 @@ program
   .description(
     'Serve the query API (machines, twin state, anomalies, metrics, alerts and their actions, machine-type ' +
       'configurations) as JSON on API_PORT, with its OpenAPI document at /openapi.json. ' +
-      'Serves /healthz, /readyz and /metrics on HTTP_PORT.',
+      'Serves /healthz, /readyz and /metrics on HTTP_PORT (default 9466).',
   )
   .action(async () => {
     const { runApi } = await import('./api.js');
@@ -78,7 +78,7 @@ program
 program
   .command('retention')
   .description(
-    'Apply the retention periods (RETENTION_<TABLE>, see the README): move rows past their period into the ' +
+    'Apply the retention periods (RETENTION_<TABLE>, see docs/configuration.md): move rows past their period into the ' +
       "table's _archive table, or delete them, in short batches that are safe while the pipeline writes. " +
       'Open alerts, the latest alert of each machine and type, and the snapshots recovery needs always stay. ' +
       'A one-shot job: logs one JSON summary line per table.',

@@ -17,7 +17,7 @@ import { runService } from '../lifecycle/service.js';
 
 export async function runNotifier(): Promise<void> {
   const config = loadConfig();
-  const { routesFile, pollMs, leaseMs, concurrency, httpPort } = config.notifier;
+  const { routesFile, pollMs, leaseMs, concurrency } = config.notifier;
   // A bad routes file stops the process here, before anything listens: one line naming the path and problem.
   const routes = await loadRoutesFile(routesFile);
   if (leaseMs <= routes.delivery.timeoutMs * 2)
@@ -37,7 +37,7 @@ export async function runNotifier(): Promise<void> {
   const owner = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`.slice(0, 100);
   const ops = await startOpsServer({
     host: config.http.host,
-    port: httpPort,
+    port: config.http.ports.notifier,
     registry,
     readinessChecks: { analyticsDatabase: () => probeNotificationOutbox(pool) },
   });

@@ -32,7 +32,7 @@ export async function runProcessor(): Promise<void> {
   const ping = (pool: typeof twinPool) => () => pingDatabase(pool);
   const ops = await startOpsServer({
     host: config.http.host,
-    port: config.http.port,
+    port: config.http.ports.processor,
     registry,
     readinessChecks: { twinDatabase: ping(twinPool), analyticsDatabase: ping(analyticsPool) },
   });

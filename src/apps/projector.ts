@@ -32,7 +32,7 @@ export async function runProjector(options: { rebuild: boolean }): Promise<void>
   const metrics = createProjectorMetrics(registry, pool);
   const ops = await startOpsServer({
     host: config.http.host,
-    port: config.http.port,
+    port: config.http.ports.projector,
     registry,
     readinessChecks: { analyticsDatabase: () => pingDatabase(pool) },
   });
