@@ -57,8 +57,9 @@ export default tseslint.config(
   {
     // SQL lives in src/db/: elsewhere pg is imported for its types only (a pool or client passed in).
     // Tests and tooling (test/, scripts/, bench/) may talk to the database directly.
+    // And what ships carries no test or bench code: fixtures and drivers stay with the tests.
     files: ['**/*.ts', '**/*.js'],
-    ignores: ['src/db/**', '**/*.spec.ts', 'test/**', 'scripts/**', 'bench/**'],
+    ignores: ['src/db/**', '**/*.spec.ts', 'test/**', 'scripts/**', 'bench/**', 'processors/testing/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -75,6 +76,10 @@ export default tseslint.config(
               group: ['pg/*'],
               message: 'Database access goes through src/db/ (repositories).',
               allowTypeImports: true,
+            },
+            {
+              group: ['**/testing/*', '**/test/**', '**/bench/**'],
+              message: 'Production code may not import test fixtures, test support or benchmarks.',
             },
           ],
         },
