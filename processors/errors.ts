@@ -45,3 +45,16 @@ export class TwinError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The base of an error class whose instances all carry one code, take a one-line message and are not retried:
+ * `export class ConfigError extends errorWithCode('ConfigError', 'CONFIG_INVALID') {}`.
+ */
+export function errorWithCode(name: string, code: TwinErrorCode) {
+  return class extends TwinError {
+    override readonly name: string = name;
+    constructor(message: string, options?: { cause?: unknown }) {
+      super(code, message, false, options);
+    }
+  };
+}

@@ -1,7 +1,7 @@
 // The environment, parsed once into a frozen, typed config. Nothing else in the code reads process.env:
 // every other module takes what it needs from here, so a bad value is caught at start with one clear line.
 import { z } from 'zod';
-import { TwinError } from './errors.js';
+import { errorWithCode } from './errors.js';
 import { retentionConfigOf, retentionEnvironment, type RetentionConfig } from './retention/options.js';
 
 /** Where `npm run stack:up` serves its embedded PostgreSQL when no database URL is configured. */
@@ -203,12 +203,7 @@ export interface Config {
 }
 
 /** A configuration problem: the process reports `message` on one line and exits non-zero. */
-export class ConfigError extends TwinError {
-  override readonly name = 'ConfigError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('CONFIG_INVALID', message, false, options);
-  }
-}
+export class ConfigError extends errorWithCode('ConfigError', 'CONFIG_INVALID') {}
 
 export function loadConfig(env: Environment = process.env): Config {
   // Empty strings mean "not set", as in most container runtimes' env handling.

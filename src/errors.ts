@@ -3,7 +3,7 @@
 // The family itself is pure and lives in processors/errors.ts, so processors/ can throw from it too.
 import { TwinError } from '../processors/errors.js';
 
-export { TWIN_ERROR_CODES, TwinError, type TwinErrorCode } from '../processors/errors.js';
+export { TWIN_ERROR_CODES, TwinError, errorWithCode, type TwinErrorCode } from '../processors/errors.js';
 
 /** Another owner took the partition since we claimed it: stop processing it, write nothing more. */
 export class FencedError extends TwinError {

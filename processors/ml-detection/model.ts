@@ -2,7 +2,7 @@
 // and stores in ml_models.model_data (UTF-8 JSON), and what the fold judges readings with. Plain numbers only,
 // validated once when loaded, never on the hot path.
 import { z } from 'zod';
-import { TwinError } from '../errors.js';
+import { errorWithCode } from '../errors.js';
 
 export const ML_ALGORITHM = 'robust-z-ewma';
 /** anomaly_type of the detector's anomalies. */
@@ -90,12 +90,7 @@ export const DEFAULT_DYNAMICS = Object.freeze({
 });
 
 /** A model that can't be used; `message` is one line naming the path. */
-export class MlModelError extends TwinError {
-  override readonly name = 'MlModelError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ML_MODEL_INVALID', message, false, options);
-  }
-}
+export class MlModelError extends errorWithCode('MlModelError', 'ML_MODEL_INVALID') {}
 
 const positive = z.number().finite().positive();
 const nonNegative = z.number().finite().min(0);

@@ -3,16 +3,11 @@
 // without an acknowledgement, and so on). Validated once at start; every problem is one line naming the path,
 // e.g. `routes[1].contacts[0].url: expected an http(s) URL`.
 import { z } from 'zod';
-import { TwinError } from '../errors.js';
+import { errorWithCode } from '../errors.js';
 import { SEVERITIES, type Severity } from '../threshold-detection/severity.js';
 
 /** A routes document that can't be used; `message` is one line naming the path and the problem. */
-export class RoutesError extends TwinError {
-  override readonly name = 'RoutesError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ROUTES_INVALID', message, false, options);
-  }
-}
+export class RoutesError extends errorWithCode('RoutesError', 'ROUTES_INVALID') {}
 
 export type ContactChannel = 'WEBHOOK' | 'EMAIL' | 'SMS';
 export type WebhookFormat = 'generic' | 'slack';

@@ -8,7 +8,7 @@
 // the newest state and its predecessor are usable (using the predecessor rolls the store back to it);
 // anything older throws StalePartitionStateError. Twins read through getTwin belong to the store and
 // change with it.
-import { TwinError } from '../errors.js';
+import { errorWithCode } from '../errors.js';
 import type { CompiledConfig, MachineDetection } from '../threshold-detection/index.js';
 import { DeadlineHeap, cloneDetection } from '../threshold-detection/index.js';
 import {
@@ -78,12 +78,10 @@ export interface PartitionStore {
 }
 
 /** A state older than the newest and its predecessor was used. */
-export class StalePartitionStateError extends TwinError {
-  override readonly name = 'StalePartitionStateError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('STALE_PARTITION_STATE', message, false, options);
-  }
-}
+export class StalePartitionStateError extends errorWithCode(
+  'StalePartitionStateError',
+  'STALE_PARTITION_STATE',
+) {}
 
 export function createPartitionState(): PartitionState {
   return newStoreWith(new Map(), null, null, 0);

@@ -2,7 +2,7 @@
 // exactly as the one that was serialized; derived indexes (stale-data heap, compiled configs) are
 // rebuilt on the next fold.
 import { z } from 'zod';
-import { TwinError } from '../errors.js';
+import { errorWithCode } from '../errors.js';
 import { mlStateProblem } from '../ml-detection/detector.js';
 import { MACHINE_STATUSES } from '../readings/reading.js';
 import { SEVERITIES, type MachineDetection, type RuleState } from '../threshold-detection/index.js';
@@ -40,12 +40,7 @@ export interface PartitionSnapshot {
 }
 
 /** A snapshot that can't be restored; `message` is one line naming the path. */
-export class SnapshotError extends TwinError {
-  override readonly name = 'SnapshotError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('SNAPSHOT_UNREADABLE', message, false, options);
-  }
-}
+export class SnapshotError extends errorWithCode('SnapshotError', 'SNAPSHOT_UNREADABLE') {}
 
 /** The state as JSON-ready data, detached from the state (later folds don't change it). */
 export function serializePartitionState(state: PartitionState): PartitionSnapshot {

@@ -2,7 +2,7 @@
 // Every error is one line naming the path, e.g.
 // `thresholds.sensors.temperature.high.CRITICAL: must be above HIGH (80 ≤ 85)`.
 import { z } from 'zod';
-import { TwinError } from '../errors.js';
+import { errorWithCode } from '../errors.js';
 import { checkCompiledConfig, compileMachineTypeConfig } from './compile-config.js';
 import {
   OPERATIONAL_PATTERNS,
@@ -13,12 +13,7 @@ import {
 import { SEVERITIES } from './severity.js';
 
 /** A config or thresholds document that can't be used; `message` is one line naming the path. */
-export class ThresholdConfigError extends TwinError {
-  override readonly name = 'ThresholdConfigError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('THRESHOLD_CONFIG_INVALID', message, false, options);
-  }
-}
+export class ThresholdConfigError extends errorWithCode('ThresholdConfigError', 'THRESHOLD_CONFIG_INVALID') {}
 
 const durationMs = z.number().int().min(0).max(2_147_483_647);
 const severity = z.enum(SEVERITIES);

@@ -15,7 +15,7 @@ import {
   type ReportRules,
   type ReportType,
 } from '../../processors/reports/index.js';
-import { TwinError } from '../errors.js';
+import { errorWithCode } from '../errors.js';
 import { saveReport, type SaveOutcome } from '../db/repositories/maintenance-reports.js';
 import { listReportMachines, machineIsKnown } from '../db/repositories/reports.js';
 import { loadMachineInputs } from './report-queries.js';
@@ -38,12 +38,7 @@ export interface ReportRun {
 }
 
 /** A machine that is nowhere in the analytics database: almost certainly a typo, so no empty report. */
-export class UnknownMachineError extends TwinError {
-  override readonly name = 'UnknownMachineError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('UNKNOWN_MACHINE', message, false, options);
-  }
-}
+export class UnknownMachineError extends errorWithCode('UnknownMachineError', 'UNKNOWN_MACHINE') {}
 
 export async function generateReport(pool: pg.Pool, request: ReportRequest): Promise<ReportRun> {
   const period = reportPeriod(request.type, request.at);

@@ -3,7 +3,7 @@
 import { parseIsoTimestamp } from '../../processors/readings/iso-timestamp.js';
 import { MAX_ID_CHARACTERS, MIN_TIMESTAMP_MS } from '../../processors/readings/validate-reading.js';
 import { REPORT_TYPES, type ReportType } from '../../processors/reports/index.js';
-import { TwinError } from '../errors.js';
+import { errorWithCode } from '../errors.js';
 
 export interface RawReportOptions {
   readonly type?: string;
@@ -22,12 +22,7 @@ export interface ReportSettings {
 }
 
 /** A bad command-line value; the message is the one line the user sees. */
-export class ReportOptionError extends TwinError {
-  override readonly name = 'ReportOptionError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('REPORT_OPTION_INVALID', message, false, options);
-  }
-}
+export class ReportOptionError extends errorWithCode('ReportOptionError', 'REPORT_OPTION_INVALID') {}
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 

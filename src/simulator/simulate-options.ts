@@ -4,7 +4,7 @@ import { parseIsoTimestamp } from '../../processors/readings/iso-timestamp.js';
 import { MIN_TIMESTAMP_MS } from '../../processors/readings/validate-reading.js';
 import { READING_FORMATS, type ReadingFormat } from '../../schemas/sensor-reading-codec.js';
 import { SENSOR_READING_VERSIONS, type SensorReadingVersion } from '../../schemas/sensor-reading-avro.js';
-import { TwinError } from '../errors.js';
+import { errorWithCode } from '../errors.js';
 
 export interface RawSimulateOptions {
   readonly machines: string;
@@ -41,12 +41,7 @@ export interface SimulateSettings {
 }
 
 /** A bad command-line value; the message is the one line the user sees. */
-export class OptionError extends TwinError {
-  override readonly name = 'OptionError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('OPTION_INVALID', message, false, options);
-  }
-}
+export class OptionError extends errorWithCode('OptionError', 'OPTION_INVALID') {}
 
 export const SIMULATE_LIMITS = { maxMachines: 100_000, maxRate: 1_000_000, maxCount: 1_000_000_000 } as const;
 

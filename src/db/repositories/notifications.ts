@@ -112,11 +112,10 @@ export async function saveRouteStates(
   );
 }
 
-/** A rendered message for the outbox, as its row holds it. */
-export interface NewOutboxRow {
+/** A rendered message, as its outbox row holds it both when written and when claimed. */
+interface OutboxMessage {
   readonly key: string;
   readonly routeId: string;
-  readonly contactIndex: number;
   readonly contactName: string;
   readonly kind: string;
   readonly notificationType: string;
@@ -125,6 +124,11 @@ export interface NewOutboxRow {
   readonly alertIds: readonly string[];
   readonly subject: string;
   readonly content: string;
+}
+
+/** A rendered message for the outbox. */
+export interface NewOutboxRow extends OutboxMessage {
+  readonly contactIndex: number;
   readonly payload: unknown;
 }
 
@@ -165,17 +169,7 @@ export async function insertOutboxRows(
 }
 
 /** An outbox row claimed for one attempt. */
-export interface ClaimedNotification {
-  readonly key: string;
-  readonly routeId: string;
-  readonly contactName: string;
-  readonly kind: string;
-  readonly notificationType: string;
-  readonly recipient: string;
-  readonly target: Contact;
-  readonly alertIds: readonly string[];
-  readonly subject: string;
-  readonly content: string;
+export interface ClaimedNotification extends OutboxMessage {
   readonly payload: Record<string, unknown>;
   /** This attempt's number (1-based), counted at claim: an attempt cut short by a crash still counts. */
   readonly attempt: number;
