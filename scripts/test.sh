@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: everything from a fresh clone. Installs, starts the local stack (real Kafka broker, real PostgreSQL),
-# migrates, runs the static checks and the unit and integration tests, stops the stack, and ends with one line:
+# migrates, runs the static checks and the unit, integration and e2e tests, stops the stack, and ends with one line:
 # "N passed, N failed" (each static check counts as one test, beside vitest's own count).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,7 @@ check "build" npx tsc -p tsconfig.build.json
 mkdir -p .stack
 results=.stack/vitest-results.json
 rm -f "$results"
-echo "── unit and integration tests"
+echo "── unit, integration and e2e tests"
 npx vitest run --reporter=default --reporter=json --outputFile="$results"
 vitest_status=$?
 if [ -f "$results" ]; then

@@ -178,30 +178,17 @@ export const machineTypeRoutes: ApiRoutes = (app, { twinPool, now }) => {
     async (request) => {
       const { machine_type: machineType } = request.params;
       const body = request.body;
-      const parsed = safeParseMachineTypeConfig({
-        machineType,
-        version: 0,
+      const settings = {
         baselineTemp: body.baseline_temp,
         tempVariation: body.temp_variation,
         baselineVibration: body.baseline_vibration,
         vibrationVariation: body.vibration_variation,
         operationalPattern: body.operational_pattern,
         thresholds: body.thresholds,
-      });
+      };
+      const parsed = safeParseMachineTypeConfig({ machineType, version: 0, ...settings });
       if (!parsed.ok) throw badRequest(parsed.error);
-      const row = await insertConfiguration(
-        twinPool,
-        machineType,
-        {
-          baselineTemp: body.baseline_temp,
-          tempVariation: body.temp_variation,
-          baselineVibration: body.baseline_vibration,
-          vibrationVariation: body.vibration_variation,
-          operationalPattern: body.operational_pattern,
-          thresholds: body.thresholds,
-        },
-        now(),
-      );
+      const row = await insertConfiguration(twinPool, machineType, settings, now());
       request.log.info({ machineType, version: row.id }, 'machine configuration changed');
       return configOf(row);
     },
