@@ -9,12 +9,12 @@ export {
   type PartitionState,
 } from './partition-state.js';
 export {
-  advanceStreamTime,
   processBatch,
-  type AdvanceResult,
   type BatchCounts,
   type BatchResult,
+  type ClockRecord,
   type FoldOptions,
+  type FoldRecord,
   type ReadingRecord,
   type RejectedReading,
 } from './process-batch.js';

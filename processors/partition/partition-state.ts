@@ -20,11 +20,16 @@ import {
 } from '../twin-state/index.js';
 
 export interface PartitionState {
-  /** Max event time seen on the partition (or advanced to); null before the first reading. */
+  /** Max event time seen on the partition; null before the first reading. Informational: no rule judges by it. */
   readonly streamTime: number | null;
+  /**
+   * The partition's arrival clock: max broker arrival time of any message folded (readings, clock ticks, dead
+   * letters); null before the first. Loss of signal is judged on it (docs/time.md).
+   */
+  readonly arrivalTime: number | null;
   /** Offset of the last reading folded; null before the first. */
   readonly lastOffset: number | null;
-  /** Events already numbered at lastOffset: an advanceStreamTime continues from there. */
+  /** Events already numbered at lastOffset: a clock record right after continues from there. */
   readonly eventsAtLastOffset: number;
   /** Shared storage; read through getTwin / getDetection / machineIds. */
   readonly store: PartitionStore;
@@ -84,7 +89,7 @@ export class StalePartitionStateError extends errorWithCode(
 ) {}
 
 export function createPartitionState(): PartitionState {
-  return newStoreWith(new Map(), null, null, 0);
+  return newStoreWith(new Map(), null, null, null, 0);
 }
 
 /** The twin of a machine, or undefined. Don't change it: it belongs to the state. */
@@ -182,10 +187,11 @@ export function commitChange(
   store: PartitionStore,
   undo: UndoLog,
   streamTime: number | null,
+  arrivalTime: number | null,
   lastOffset: number | null,
   eventsAtLastOffset: number,
 ): PartitionState {
-  const next: PartitionState = { streamTime, lastOffset, eventsAtLastOffset, store };
+  const next: PartitionState = { streamTime, arrivalTime, lastOffset, eventsAtLastOffset, store };
   store.head = next;
   store.undo = undo;
   return next;
@@ -199,6 +205,7 @@ export function abandonChange(store: PartitionStore, undo: UndoLog): void {
 export function newStoreWith(
   machines: Map<string, MachineEntry>,
   streamTime: number | null,
+  arrivalTime: number | null,
   lastOffset: number | null,
   eventsAtLastOffset: number,
 ): PartitionState {
@@ -212,7 +219,7 @@ export function newStoreWith(
     undoBuffers: { entries: [], detections: [], numbers: new Float64Array(0), strings: [] },
     batchSeq: 0,
   };
-  const state: PartitionState = { streamTime, lastOffset, eventsAtLastOffset, store };
+  const state: PartitionState = { streamTime, arrivalTime, lastOffset, eventsAtLastOffset, store };
   store.head = state;
   return state;
 }

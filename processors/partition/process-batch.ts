@@ -1,12 +1,18 @@
-// The fold the runtime calls once per consumed batch of one Kafka partition: readings in offset order →
-// twins evolved, anomalies detected, stale data judged on the partition's stream time → events out.
+// The fold the runtime calls once per consumed batch of one Kafka partition: messages in offset order →
+// twins evolved on each machine's own event time, anomalies detected, clocks judged and loss of signal judged on
+// the partition's arrival clock (docs/time.md) → events out.
 // Pure: no I/O, no clock; the same state and records (and configs) give the same result, however the
 // runtime cuts the partition into batches (apart from TWIN_UPDATED, which is one per machine per batch).
 import { ML_STATE_LENGTH, emptyMlState, judgeWithModel } from '../ml-detection/detector.js';
 import { NO_MODELS, type ModelLookup } from '../ml-detection/model.js';
+import { DEFAULT_ARRIVAL_POLICY, judgeLateness, latenessDetail, retimeReading } from '../readings/arrival.js';
 import type { SensorReading } from '../readings/reading.js';
 import {
+  DEFAULT_CLOCK_SKEW_POLICY,
   advanceStaleData,
+  clearStaleData,
+  judgeClock,
+  type ClockSkewPolicy,
   compileMachineTypeConfig,
   isStale,
   judgeReading,
@@ -42,7 +48,21 @@ export interface ReadingRecord {
   /** Kafka offset of the reading in this partition; increasing within and across batches. */
   readonly offset: number;
   readonly reading: SensorReading;
+  /** When it reached the broker (the topic's LogAppendTime), epoch ms; absent: on time (its event time). */
+  readonly arrivalTime?: number;
 }
+
+/**
+ * A message of the partition that is no reading (a clock tick, a dead letter): it only moves the arrival clock,
+ * so a partition whose gateways fell silent still notices it.
+ */
+export interface ClockRecord {
+  readonly offset: number;
+  readonly arrivalTime: number;
+  readonly reading?: undefined;
+}
+
+export type FoldRecord = ReadingRecord | ClockRecord;
 
 /**
  * A reading the fold did not apply. `late` ones go to the dead-letter topic with reason `late`;
@@ -81,6 +101,13 @@ export interface FoldOptions extends Partial<TwinOptions> {
    * reading would publish a twin and the projector would write a machine_twins row per reading.
    */
   readonly twinPublishIntervalMs?: number;
+  /** A reading stamped this far ahead of its arrival is re-timed to it, and its machine flagged CLOCK_SKEW. */
+  readonly maxAheadMs?: number;
+  /** Readings older than this on the arrival clock are late whatever their machine's state; 0: no horizon. */
+  readonly backlogHorizonMs?: number;
+  /** CLOCK_SKEW behind: readings this far behind their arrival at live pace for clockSkewConfirmMs. */
+  readonly clockSkewBehindMs?: number;
+  readonly clockSkewConfirmMs?: number;
 }
 
 /**
@@ -92,12 +119,22 @@ export interface FoldOptions extends Partial<TwinOptions> {
  */
 export function processBatch(
   state: PartitionState,
-  records: ReadonlyArray<ReadingRecord>,
+  records: ReadonlyArray<FoldRecord>,
   configs: ConfigLookup,
   options: FoldOptions = {},
   models: ModelLookup = NO_MODELS,
 ): BatchResult {
   const { graceMs, statsTimeConstantMs } = resolveTwinOptions(options);
+  const horizon = {
+    lateGraceMs: graceMs,
+    backlogHorizonMs: options.backlogHorizonMs ?? DEFAULT_ARRIVAL_POLICY.backlogHorizonMs,
+  };
+  const skewPolicy: ClockSkewPolicy = {
+    ...DEFAULT_CLOCK_SKEW_POLICY,
+    maxAheadMs: options.maxAheadMs ?? DEFAULT_ARRIVAL_POLICY.maxAheadMs,
+    behindAfterMs: options.clockSkewBehindMs ?? DEFAULT_CLOCK_SKEW_POLICY.behindAfterMs,
+    confirmAfterMs: options.clockSkewConfirmMs ?? DEFAULT_CLOCK_SKEW_POLICY.confirmAfterMs,
+  };
   const publishEvery = options.twinPublishIntervalMs ?? 0;
   const slotOf = (t: number) => (publishEvery > 0 ? Math.floor(t / publishEvery) : t);
   checkOffsets(state, records);
@@ -118,27 +155,63 @@ export function processBatch(
     const sink: EventSink = { sourceOffset: 0, nextIndex: 0, events };
     const beforeStaleOpen = (entry: MachineEntry) => saveForUndo(store, undo, entry);
     let streamTime = state.streamTime;
+    let clock = state.arrivalTime;
+    let eventsAtLast = state.eventsAtLastOffset;
     let applied = 0;
     let outOfOrder = 0;
     let duplicates = 0;
     let late = 0;
     let created = 0;
+    let readings = 0;
 
     for (let i = 0; i < records.length; i++) {
-      const { offset, reading } = records[i]!;
+      const record = records[i]!;
+      const offset = record.offset;
       sink.sourceOffset = offset;
       sink.nextIndex = 0;
+      const original = record.reading;
+      const arrival = record.arrivalTime ?? original!.timestamp;
+      const clockAdvanced = clock === null || arrival > clock;
+      if (clockAdvanced) clock = arrival;
+      if (original === undefined) {
+        if (clockAdvanced) advanceStaleData(heap, clock!, configFor, sink, beforeStaleOpen);
+        eventsAtLast = sink.nextIndex;
+        continue;
+      }
+      readings++;
+      // A gateway clock running ahead of the broker's: the reading is placed at its arrival.
+      const reading = retimeReading(original, arrival, skewPolicy).reading;
       const t = reading.timestamp;
-      const advanced = streamTime === null || t > streamTime;
-      if (advanced) streamTime = t;
+      if (streamTime === null || t > streamTime) streamTime = t;
       let entry = machines.get(reading.machineId);
+      const beyondHorizon = judgeLateness(null, t, arrival, horizon) === 'beyond_horizon';
 
-      if (entry === undefined) {
+      if (entry === undefined && beyondHorizon) {
+        rejected.push({
+          offset,
+          reason: 'late',
+          detail: latenessDetail('beyond_horizon', reading, null, arrival, horizon),
+        });
+        late++;
+        if (clockAdvanced) advanceStaleData(heap, clock!, configFor, sink, beforeStaleOpen);
+        eventsAtLast = sink.nextIndex;
+        continue;
+      } else if (entry === undefined) {
         const config = configFor(reading.machineType);
-        entry = addMachine(store, undo, createTwin(reading));
+        entry = addMachine(store, undo, createTwin(reading, arrival));
         due.add(entry);
         pushStatusChanged(events, sink, reading, undefined);
-        entry.detection = judgeReading(null, entry.twin, reading, config, streamTime!, sink);
+        entry.detection = judgeReading(null, entry.twin, reading, config, sink);
+        entry.detection = judgeClock(
+          entry.detection,
+          entry.twin,
+          original,
+          original.timestamp,
+          arrival,
+          skewPolicy,
+          config,
+          sink,
+        );
         judgeWithMl(entry.twin, reading, models, config, sink);
         watchForStaleData(heap, entry, config);
         applied++;
@@ -146,25 +219,46 @@ export function processBatch(
       } else {
         saveForUndo(store, undo, entry);
         const twin = entry.twin;
-        const outcome = classifyReading(twin, reading, graceMs);
+        // Any message of the machine is a sign of life: its loss of signal ends here, on the arrival clock.
+        if (entry.detection !== null && isStale(entry.detection)) {
+          clearStaleData(entry.detection, reading, arrival, configFor(reading.machineType), sink);
+          if (entry.detection.rules.length === 0) entry.detection = null;
+          watchForStaleData(heap, entry, configFor(reading.machineType));
+        }
+        if (arrival > twin.lastArrival) twin.lastArrival = arrival;
+        const outcome = beyondHorizon ? 'late' : classifyReading(twin, reading, graceMs);
         if (outcome === 'applied') {
           const config = configFor(reading.machineType);
           if (slotOf(t) !== slotOf(twin.lastEventTime) || reading.status !== twin.status) due.add(entry);
           if (reading.status !== twin.status) pushStatusChanged(events, sink, reading, twin);
-          const wasStale = entry.detection !== null && isStale(entry.detection);
           const typeChanged = reading.machineType !== twin.machineType;
-          entry.detection = judgeReading(entry.detection, twin, reading, config, streamTime!, sink);
+          entry.detection = judgeClock(
+            entry.detection,
+            twin,
+            original,
+            original.timestamp,
+            arrival,
+            skewPolicy,
+            config,
+            sink,
+          );
+          entry.detection = judgeReading(entry.detection, twin, reading, config, sink);
           judgeWithMl(twin, reading, models, config, sink);
           evolveInPlace(twin, reading, outcome, statsTimeConstantMs);
-          // Back from stale, or under another type's timeout: watched (again) from its new deadline.
-          if ((wasStale && !isStale(entry.detection)) || typeChanged) watchForStaleData(heap, entry, config);
+          // Under another type's timeout: watched again from its new deadline.
+          if (typeChanged) watchForStaleData(heap, entry, config);
           applied++;
         } else {
           if (outcome === 'duplicate') {
             rejected.push({ offset, reason: 'duplicate', detail: duplicateDetail(twin, reading) });
             duplicates++;
           } else if (outcome === 'late') {
-            rejected.push({ offset, reason: 'late', detail: lateDetail(twin, reading, graceMs) });
+            const kind = beyondHorizon ? 'beyond_horizon' : 'late';
+            rejected.push({
+              offset,
+              reason: 'late',
+              detail: latenessDetail(kind, reading, twin.lastEventTime, arrival, horizon),
+            });
             late++;
           } else {
             outOfOrder++;
@@ -174,9 +268,11 @@ export function processBatch(
       }
 
       if (sink.nextIndex > 0) due.add(entry); // an anomaly or status event: the twin view follows at once
-      if (advanced) advanceStaleData(heap, streamTime!, configFor, sink, beforeStaleOpen);
+      if (clockAdvanced) advanceStaleData(heap, clock!, configFor, sink, beforeStaleOpen);
       entry.lastOffset = offset;
       entry.eventsAtOffset = sink.nextIndex;
+      // One more index is kept for the machine's TWIN_UPDATED at this offset.
+      eventsAtLast = sink.nextIndex + 1;
       if (entry.touchedIn !== batch) {
         entry.touchedIn = batch;
         touched.push(entry);
@@ -188,52 +284,13 @@ export function processBatch(
       publishEvery === 0 ? touched : touched.filter((entry) => due.has(entry)),
     );
     const last = records[records.length - 1]!;
-    const lastEntry = machines.get(last.reading.machineId)!;
-    const next = commitChange(store, undo, streamTime, last.offset, lastEntry.eventsAtOffset + 1);
+    const next = commitChange(store, undo, streamTime, clock, last.offset, eventsAtLast);
     return {
       state: next,
       events: merged,
       rejected,
-      counts: countsOf(records.length, applied, outOfOrder, duplicates, late, created, touched.length),
+      counts: countsOf(readings, applied, outOfOrder, duplicates, late, created, touched.length),
     };
-  } catch (error) {
-    abandonChange(store, undo);
-    throw error;
-  }
-}
-
-export interface AdvanceResult {
-  readonly state: PartitionState;
-  readonly events: TwinEvent[];
-}
-
-/**
- * Moves stream time forward without a reading (e.g. from a watermark the runtime derives from its other
- * partitions, so an idle partition still notices silent machines) and opens STALE_DATA where due. Events
- * carry the last folded offset (-1 before any) and continue its index numbering. A time at or before the
- * current stream time changes nothing.
- */
-export function advanceStreamTime(
-  state: PartitionState,
-  streamTime: number,
-  configs: ConfigLookup,
-): AdvanceResult {
-  const store = checkout(state);
-  if (state.streamTime !== null && streamTime <= state.streamTime) return { state, events: [] };
-  const undo = beginChange(state);
-  try {
-    const configFor = prepareConfigs(store, configs);
-    const events: TwinEvent[] = [];
-    const sink: EventSink = {
-      sourceOffset: state.lastOffset ?? -1,
-      nextIndex: state.eventsAtLastOffset,
-      events,
-    };
-    advanceStaleData(store.staleIndex, streamTime, configFor, sink, (entry: MachineEntry) =>
-      saveForUndo(store, undo, entry),
-    );
-    const next = commitChange(store, undo, streamTime, state.lastOffset, sink.nextIndex);
-    return { state: next, events };
   } catch (error) {
     abandonChange(store, undo);
     throw error;
@@ -333,7 +390,7 @@ function withTwinUpdates(events: TwinEvent[], touched: MachineEntry[]): TwinEven
   return merged;
 }
 
-function checkOffsets(state: PartitionState, records: ReadonlyArray<ReadingRecord>): void {
+function checkOffsets(state: PartitionState, records: ReadonlyArray<FoldRecord>): void {
   let previous = state.lastOffset ?? -1;
   for (const { offset } of records) {
     if (!Number.isSafeInteger(offset) || offset <= previous) {
@@ -347,11 +404,6 @@ function checkOffsets(state: PartitionState, records: ReadonlyArray<ReadingRecor
 
 function duplicateDetail(twin: Twin, reading: SensorReading): string {
   return `seq ${reading.seq} of machine ${reading.machineId} already seen (highest seq ${twin.seq.high})`;
-}
-
-function lateDetail(twin: Twin, reading: SensorReading, graceMs: number): string {
-  const behind = twin.lastEventTime - reading.timestamp;
-  return `event time ${reading.timestamp} is ${behind} ms behind machine ${reading.machineId}'s last event time ${twin.lastEventTime} (grace ${graceMs} ms)`;
 }
 
 function countsOf(

@@ -24,15 +24,21 @@ export const SNAPSHOT_FORMAT = 3;
 /** What the current format changed, for the message that rejects an older one. */
 const FORMAT_CHANGES = 'twins now keep rate-of-change tracks and event-time-weighted statistics';
 
+/** A twin as a snapshot holds it: JSON has no NaN, so an unset clock-skew watch is absent. */
+export type TwinJson = Omit<Twin, 'behindSinceArrival' | 'behindSinceEvent' | 'lastArrival'> &
+  Partial<Pick<Twin, 'behindSinceArrival' | 'behindSinceEvent' | 'lastArrival'>>;
+
 export interface MachineSnapshot {
   readonly machineId: string;
-  readonly twin: Twin;
+  readonly twin: TwinJson;
   readonly detection: MachineDetection | null;
 }
 
 export interface PartitionSnapshot {
   readonly format: typeof SNAPSHOT_FORMAT;
   readonly streamTime: number | null;
+  /** Absent in snapshots from before the arrival clock. */
+  readonly arrivalTime?: number | null;
   readonly lastOffset: number | null;
   readonly eventsAtLastOffset: number;
   /** Sorted by machine id; each entry stands alone (a state_snapshots row per machine works too). */
@@ -57,6 +63,7 @@ export function serializePartitionState(state: PartitionState): PartitionSnapsho
   return {
     format: SNAPSHOT_FORMAT,
     streamTime: state.streamTime,
+    arrivalTime: state.arrivalTime,
     lastOffset: state.lastOffset,
     eventsAtLastOffset: state.eventsAtLastOffset,
     machines,
@@ -102,11 +109,13 @@ export function restorePartitionState(snapshot: unknown): PartitionState {
       eventsAtOffset: 0,
     });
   }
-  return newStoreWith(machines, data.streamTime, data.lastOffset, data.eventsAtLastOffset);
+  // Before the arrival clock, stream time was what stale data was judged on.
+  const arrivalTime = data.arrivalTime === undefined ? data.streamTime : data.arrivalTime;
+  return newStoreWith(machines, data.streamTime, arrivalTime, data.lastOffset, data.eventsAtLastOffset);
 }
 
 // Copies in a fixed property order with absent optional fields left out: the JSON a restore reads back.
-function twinToJson(twin: Twin): Twin {
+function twinToJson(twin: Twin): TwinJson {
   const latest: LatestValues = {
     temperature: twin.latest.temperature,
     vibration: twin.latest.vibration,
@@ -124,6 +133,12 @@ function twinToJson(twin: Twin): Twin {
     lastEventTime: twin.lastEventTime,
     status: twin.status,
     statusSince: twin.statusSince,
+    lastArrival: twin.lastArrival,
+    // JSON has no NaN: an unset clock-skew watch is left out.
+    ...(!Number.isNaN(twin.behindSinceArrival) && {
+      behindSinceArrival: twin.behindSinceArrival,
+      behindSinceEvent: twin.behindSinceEvent,
+    }),
     latest,
     counters: { ...twin.counters },
     stats: twin.stats.slice(),
@@ -137,7 +152,14 @@ function twinFromJson(
   ml: ReadonlyArray<number | null> | undefined,
   intern: (text: string) => string,
 ): Twin {
-  const copy = twinToJson(twin);
+  const json = twinToJson(twin);
+  const copy: Twin = {
+    ...json,
+    // Snapshots from before the arrival clock: the machine was last heard at its last event.
+    lastArrival: json.lastArrival ?? json.lastEventTime,
+    behindSinceArrival: json.behindSinceArrival ?? NaN,
+    behindSinceEvent: json.behindSinceEvent ?? NaN,
+  };
   copy.machineType = intern(copy.machineType);
   copy.status = intern(copy.status) as Twin['status'];
   if (ml !== undefined) copy.ml = ml.map((value) => (value === null ? NaN : value));
@@ -145,7 +167,7 @@ function twinFromJson(
 }
 
 // JSON has no NaN (the ML state's "not set"): it is written as null.
-function withMlToJson(json: Twin, ml: readonly number[] | undefined): Twin {
+function withMlToJson(json: TwinJson, ml: readonly number[] | undefined): TwinJson {
   if (ml === undefined) return json;
   const numbers = ml.map((value) => (Number.isNaN(value) ? null : value));
   return { ...json, ml: numbers as number[] };
@@ -206,6 +228,9 @@ const twinSchema = z.strictObject({
   lastEventTime: time,
   status: z.enum(MACHINE_STATUSES),
   statusSince: time,
+  lastArrival: time.optional(),
+  behindSinceArrival: time.optional(),
+  behindSinceEvent: time.optional(),
   latest: z.strictObject({
     temperature: z.number(),
     vibration: z.number(),
@@ -250,6 +275,7 @@ const ruleStateSchema = z.strictObject({
 const snapshotSchema = z.strictObject({
   format: z.literal(SNAPSHOT_FORMAT),
   streamTime: time.nullable(),
+  arrivalTime: time.nullable().optional(),
   lastOffset: z.number().int().min(0).nullable(),
   eventsAtLastOffset: count,
   machines: z.array(

@@ -9,7 +9,6 @@
 // It runs at once and returns the driver: don't `await` an outcome.
 import { expect } from 'vitest';
 import {
-  advanceStreamTime,
   createPartitionState,
   getDetection,
   getTwin,
@@ -18,6 +17,7 @@ import {
   serializePartitionState,
   type BatchCounts,
   type FoldOptions,
+  type FoldRecord,
   type PartitionSnapshot,
   type PartitionState,
   type RejectedReading,
@@ -87,12 +87,16 @@ export class TwinTestDriver {
     );
   }
 
-  /** Moves the partition's stream time (no reading) and returns the stale-data events. */
-  advanceStreamTime(streamTime: number): Outcome {
-    const result = advanceStreamTime(this.current, streamTime, this.configs);
-    this.current = result.state;
-    this.allEvents.push(...result.events);
-    return this.outcome(result.events, [], null);
+  /** A clock tick (no reading) arriving at `arrivalTime`: moves the arrival clock; returns what it opened. */
+  tick(arrivalTime: number): Outcome {
+    return this.foldRecords([{ offset: this.nextOffset++, arrivalTime }]);
+  }
+
+  /** Readings with the times they reached the broker, folded as one batch. */
+  whenArriving(...arrivals: ReadonlyArray<readonly [SensorReading, number]>): Outcome {
+    return this.foldRecords(
+      arrivals.map(([reading, arrivalTime]) => ({ offset: this.nextOffset++, reading, arrivalTime })),
+    );
   }
 
   /** From now on, configs come from here (e.g. a new version). */
@@ -124,7 +128,10 @@ export class TwinTestDriver {
   }
 
   private fold(readings: readonly SensorReading[]): Outcome {
-    const records = readings.map((reading) => ({ offset: this.nextOffset++, reading }));
+    return this.foldRecords(readings.map((reading) => ({ offset: this.nextOffset++, reading })));
+  }
+
+  private foldRecords(records: readonly FoldRecord[]): Outcome {
     const result = processBatch(this.current, records, this.configs, this.options);
     this.current = result.state;
     this.allEvents.push(...result.events);

@@ -20,8 +20,12 @@ export interface CalculatedMetrics {
   deviationFromBaseline?: { value: number; variations: number | null };
   /** Status rules: the machine's status. */
   status?: MachineStatus;
-  /** Event time since the condition first held (for STALE_DATA: since the machine's last event). */
+  /** Time since the condition first held (STALE_DATA: arrival-clock silence since the machine's last message). */
   durationMs: number;
+  /** STALE_DATA cleared: how far behind its arrival the first reading after the silence was (a backlog). */
+  backlogMs?: number;
+  /** CLOCK_SKEW: the gateway clock's measured offset from the broker's, ms (positive: ahead). */
+  offsetMs?: number;
 }
 
 export interface AnomalyEvent {
@@ -32,7 +36,7 @@ export interface AnomalyEvent {
   readonly index: number;
   readonly machineId: string;
   readonly machineType: string;
-  /** Event time of the transition: the reading's timestamp, or stream time for STALE_DATA opened. */
+  /** Time of the transition: the reading's event time; the arrival clock for STALE_DATA and CLOCK_SKEW. */
   readonly eventTime: number;
   /** e.g. TEMPERATURE_HIGH, VIBRATION_RATE, STATUS_FAULT, UNPLANNED_STOP, STALE_DATA (≤ 50 characters). */
   readonly anomalyType: string;

@@ -12,6 +12,8 @@ import { SEVERITIES, severityRank, type Severity } from './severity.js';
 
 export const STALE_RULE_ID = 'stale-data';
 export const STALE_ANOMALY_TYPE = 'STALE_DATA';
+export const CLOCK_SKEW_RULE_ID = 'clock-skew';
+export const CLOCK_SKEW_ANOMALY_TYPE = 'CLOCK_SKEW';
 
 /** One rule away from normal. Times are event times (ms); null where the phase doesn't apply. */
 export interface RuleState {
@@ -48,7 +50,6 @@ export function judgeReading(
   twin: Twin,
   reading: SensorReading,
   config: CompiledConfig,
-  streamTime: number,
   sink: EventSink,
 ): MachineDetection | null {
   let machine = detection;
@@ -56,30 +57,6 @@ export function judgeReading(
   if (machine !== null) {
     if (machine.configType !== config.configType || machine.configVersion !== config.version) {
       adoptConfig(machine, reading, config, sink);
-    }
-    const stale = findRule(machine, STALE_RULE_ID);
-    // Cleared once the machine's data is fresh again on stream time (a backlog still behind stays stale).
-    if (stale >= 0 && config.staleAfterMs !== null && t + config.staleAfterMs >= streamTime) {
-      const state = machine.rules[stale]!;
-      emit(
-        sink,
-        'ANOMALY_CLEARED',
-        reading.machineId,
-        reading.machineType,
-        t,
-        state,
-        state.severity!,
-        null,
-        config,
-        'back_to_normal',
-        reading,
-        {
-          value: t - state.since,
-          bound: config.staleAfterMs,
-          durationMs: t - state.since,
-        },
-      );
-      machine.rules.splice(stale, 1);
     }
   }
 
@@ -218,35 +195,36 @@ export function isStale(detection: MachineDetection | null): boolean {
 }
 
 /**
- * Opens STALE_DATA (the caller checked the machine is stale: lastEventTime + staleAfterMs < streamTime).
- * Returns the machine's detection, created if needed.
+ * Opens STALE_DATA, loss of signal (the caller checked the machine is silent: lastArrival + staleAfterMs <
+ * arrivalTime). On the arrival clock: the event's time is the arrival clock's, `since` the machine's last
+ * arrival. Returns the machine's detection, created if needed.
  */
 export function openStaleData(
   detection: MachineDetection | null,
   twin: Twin,
   config: CompiledConfig,
   staleAfterMs: number,
-  streamTime: number,
+  arrivalTime: number,
   sink: EventSink,
 ): MachineDetection {
   const machine = detection ?? { configType: config.configType, configVersion: config.version, rules: [] };
   const state: RuleState = {
     ruleId: STALE_RULE_ID,
     anomalyType: STALE_ANOMALY_TYPE,
-    since: twin.lastEventTime,
+    since: twin.lastArrival,
     severity: config.staleSeverity,
-    openedAt: streamTime,
+    openedAt: arrivalTime,
     escalatingSince: null,
     clearingSince: null,
   };
   machine.rules.push(state);
-  const silence = streamTime - twin.lastEventTime;
+  const silence = arrivalTime - twin.lastArrival;
   emit(
     sink,
     'ANOMALY_OPENED',
     twin.machineId,
     twin.machineType,
-    streamTime,
+    arrivalTime,
     state,
     config.staleSeverity,
     null,
@@ -262,6 +240,73 @@ export function openStaleData(
   );
   return machine;
 }
+
+/**
+ * The machine was heard from again (any message of it reached the broker at `arrivalTime`): its loss of
+ * signal clears, on the arrival clock, with the true silence (arrival to arrival) and how far behind the
+ * reading's own time is (a store-and-forward backlog starts where the machine went silent).
+ */
+export function clearStaleData(
+  machine: MachineDetection | null,
+  reading: SensorReading,
+  arrivalTime: number,
+  config: CompiledConfig,
+  sink: EventSink,
+): void {
+  if (machine === null) return;
+  const stale = findRule(machine, STALE_RULE_ID);
+  if (stale < 0) return;
+  const state = machine.rules[stale]!;
+  const silence = arrivalTime - state.since;
+  emit(
+    sink,
+    'ANOMALY_CLEARED',
+    reading.machineId,
+    reading.machineType,
+    arrivalTime,
+    state,
+    state.severity!,
+    null,
+    config,
+    'back_to_normal',
+    reading,
+    {
+      value: silence,
+      bound: config.staleAfterMs ?? undefined,
+      durationMs: silence,
+      backlogMs: Math.max(0, arrivalTime - reading.timestamp),
+    },
+  );
+  machine.rules.splice(stale, 1);
+}
+
+/** Emits one transition of a rule that is not a machine-type threshold (clock skew). */
+export function emitRuleEvent(
+  sink: EventSink,
+  type: AnomalyEventType,
+  reading: SensorReading,
+  eventTime: number,
+  state: RuleState,
+  config: CompiledConfig,
+  calculatedMetrics: CalculatedMetrics,
+): void {
+  emit(
+    sink,
+    type,
+    reading.machineId,
+    reading.machineType,
+    eventTime,
+    state,
+    state.severity!,
+    null,
+    config,
+    type === 'ANOMALY_CLEARED' ? 'back_to_normal' : null,
+    reading,
+    calculatedMetrics,
+  );
+}
+
+export { findRule };
 
 export function cloneDetection(detection: MachineDetection | null): MachineDetection | null {
   if (detection === null) return null;
@@ -280,7 +325,9 @@ function adoptConfig(
   for (let i = machine.rules.length - 1; i >= 0; i--) {
     const state = machine.rules[i]!;
     const kept =
-      state.ruleId === STALE_RULE_ID ? config.staleAfterMs !== null : config.ruleIds.has(state.ruleId);
+      state.ruleId === STALE_RULE_ID
+        ? config.staleAfterMs !== null
+        : state.ruleId === CLOCK_SKEW_RULE_ID || config.ruleIds.has(state.ruleId);
     if (kept) continue;
     machine.rules.splice(i, 1);
     if (state.severity !== null) {

@@ -19,9 +19,13 @@ export {
   type RuleKind,
 } from './compile-config.js';
 export { configLookup, resolveConfig } from './config-lookup.js';
+export { DEFAULT_CLOCK_SKEW_POLICY, isClockSkewed, judgeClock, type ClockSkewPolicy } from './clock-skew.js';
 export {
+  CLOCK_SKEW_ANOMALY_TYPE,
+  CLOCK_SKEW_RULE_ID,
   STALE_ANOMALY_TYPE,
   STALE_RULE_ID,
+  clearStaleData,
   cloneDetection,
   isStale,
   judgeReading,

@@ -1,5 +1,8 @@
-// Stale data on stream time: a machine is stale when its lastEventTime + staleAfterMs < stream time.
-// Checked on every stream-time advance, so it must cost next to nothing: machines sit in a min-heap by
+// Loss of signal (STALE_DATA) on the arrival clock: a machine is silent when the broker has had no message of it
+// for staleAfterMs, i.e. its lastArrival + staleAfterMs < the partition's arrival clock. The arrival clock moves
+// with every message of the partition, readings or the processor's clock ticks, so a machine alone on an idle
+// partition is noticed too, and no gateway's own clock can make another machine look silent (docs/time.md).
+// Checked on every arrival-clock advance, so it must cost next to nothing: machines sit in a min-heap by
 // deadline, and an advance only looks at the heap's top. Keys are allowed to be early (a machine's
 // deadline only moves later as readings arrive); an early entry is re-keyed when it surfaces. The heap is
 // an index, rebuilt from the twins after a restore or a config change, never part of the snapshot.
@@ -83,7 +86,7 @@ export function watchForStaleData<E extends StaleCandidate>(
   entry: E,
   config: CompiledConfig,
 ): void {
-  if (config.staleAfterMs !== null) heap.push(entry.twin.lastEventTime + config.staleAfterMs, entry);
+  if (config.staleAfterMs !== null) heap.push(entry.twin.lastArrival + config.staleAfterMs, entry);
 }
 
 /** Rebuilds the index from scratch: every machine not already stale whose config watches for it. */
@@ -99,27 +102,27 @@ export function rebuildStaleIndex<E extends StaleCandidate>(
 }
 
 /**
- * Opens STALE_DATA for every machine that became stale at `streamTime`, once each; a machine's next
- * fresh reading clears it (judgeReading). Machines going stale together are opened in (deadline,
+ * Opens STALE_DATA for every machine that fell silent by the arrival clock `arrivalTime`, once each; the
+ * machine's next message clears it (clearStaleData). Machines going stale together are opened in (deadline,
  * machine id) order, so the events don't depend on the heap's history (e.g. before or after a restore).
  * `beforeOpen` lets the caller save a machine's state before its detection changes.
  */
 export function advanceStaleData<E extends StaleCandidate>(
   heap: DeadlineHeap<E>,
-  streamTime: number,
+  arrivalTime: number,
   configFor: (machineType: string) => CompiledConfig,
   sink: EventSink,
   beforeOpen?: (entry: E) => void,
 ): void {
-  if (!(heap.peekKey() < streamTime)) return; // the per-reading cost: one comparison
+  if (!(heap.peekKey() < arrivalTime)) return; // the per-message cost: one comparison
   const due: Array<{ entry: E; deadline: number; config: CompiledConfig }> = [];
-  while (heap.peekKey() < streamTime) {
+  while (heap.peekKey() < arrivalTime) {
     const entry = heap.pop();
     if (isStale(entry.detection)) continue; // watched again once it clears
     const config = configFor(entry.twin.machineType);
     if (config.staleAfterMs === null) continue; // watched again if a config version turns it on
-    const deadline = entry.twin.lastEventTime + config.staleAfterMs;
-    if (deadline < streamTime) due.push({ entry, deadline, config });
+    const deadline = entry.twin.lastArrival + config.staleAfterMs;
+    if (deadline < arrivalTime) due.push({ entry, deadline, config });
     else heap.push(deadline, entry);
   }
   if (due.length > 1) {
@@ -133,7 +136,7 @@ export function advanceStaleData<E extends StaleCandidate>(
       entry.twin,
       config,
       config.staleAfterMs!,
-      streamTime,
+      arrivalTime,
       sink,
     );
   }

@@ -59,24 +59,54 @@ describe('stale data', () => {
       .then([{ type: 'ANOMALY_OPENED', anomalyType: 'STALE_DATA', machineId: 'a' }]); // and is watched again
   });
 
-  it('given a stale machine, when it sends a backlog still older than the timeout, then it stays stale (no flapping)', () => {
+  it('given a silent machine, when its buffered backlog arrives, then its first message clears it on the arrival clock with the true silence', () => {
     const a = machine('a', 'line');
     const b = machine('b', 'line');
     given([line(minutes(5))])
       .readings(a.at(0), b.at(0), b.at(minutes(20)))
-      .when(a.at(minutes(1)), a.at(minutes(2)))
-      .then([])
-      .when(a.at(minutes(16)))
-      .then([{ type: 'ANOMALY_CLEARED', anomalyType: 'STALE_DATA', machineId: 'a' }]);
+      .whenArriving([a.at(minutes(1)), T0 + minutes(21)], [a.at(minutes(2)), T0 + minutes(21)])
+      .then([
+        {
+          type: 'ANOMALY_CLEARED',
+          anomalyType: 'STALE_DATA',
+          machineId: 'a',
+          eventTime: T0 + minutes(21),
+          calculatedMetrics: { durationMs: minutes(21), backlogMs: minutes(20) },
+        },
+      ]);
   });
 
-  it('given an idle partition, when stream time is advanced without readings, then silent machines go stale', () => {
+  it('given an idle partition, when clock ticks arrive without readings, then silent machines go stale', () => {
     const a = machine('a', 'line');
     const driver = given([line(minutes(5))]).readings(a.at(0));
-    driver.advanceStreamTime(T0 + minutes(5)).then([]);
-    driver
-      .advanceStreamTime(T0 + minutes(6))
-      .then([{ type: 'ANOMALY_OPENED', machineId: 'a', sourceOffset: 0, index: 2 }]);
+    driver.tick(T0 + minutes(5)).then([]);
+    driver.tick(T0 + minutes(6)).then([
+      {
+        type: 'ANOMALY_OPENED',
+        machineId: 'a',
+        sourceOffset: 2,
+        index: 0,
+        eventTime: T0 + minutes(6),
+        calculatedMetrics: { value: minutes(6), bound: minutes(5) },
+      },
+    ]);
+  });
+
+  it('given one machine whose gateway clock runs hours ahead, when the others keep reporting on time, then none of them goes stale', () => {
+    const a = machine('a', 'line');
+    const b = machine('b', 'line');
+    const driver = given([line(minutes(5))]).readings(a.at(0), b.at(0));
+    const outcome = driver.whenArriving(
+      [a.at(minutes(50) + seconds(10)), T0 + seconds(10)],
+      [b.at(seconds(10)), T0 + seconds(10)],
+      [b.at(seconds(20)), T0 + seconds(20)],
+    );
+    expect(outcome.changes.filter((event) => event.machineId === 'b')).toEqual([]);
+    expect(
+      outcome.changes.map((event) =>
+        event.type === 'TWIN_UPDATED' ? '' : (event as { anomalyType?: string }).anomalyType,
+      ),
+    ).toEqual(['CLOCK_SKEW']);
   });
 
   it('given several machines going stale together, when stream time jumps, then they open in deadline then id order', () => {
@@ -97,7 +127,7 @@ describe('stale data', () => {
     const a = machine('a', 'line');
     given([line(null)])
       .readings(a.at(0))
-      .advanceStreamTime(T0 + minutes(60))
+      .tick(T0 + minutes(60))
       .then([]);
   });
 

@@ -26,8 +26,11 @@ const ML_AT = RATES_AT + 1 + MAX_RATE_TRACKS * RATE_TRACK_NUMBERS;
 /** Room for the ML detector's state (processors/ml-detection ML_STATE_LENGTH, checked there). */
 export const MAX_ML_NUMBERS = 24;
 
+/** Arrival clock and clock-skew watch: lastArrival, behindSinceArrival, behindSinceEvent. */
+const CLOCK_AT = ML_AT + 1 + MAX_ML_NUMBERS;
+
 /** Numbers per twin in a backup buffer. */
-export const TWIN_BACKUP_NUMBERS = ML_AT + 1 + MAX_ML_NUMBERS;
+export const TWIN_BACKUP_NUMBERS = CLOCK_AT + 3;
 /** Strings per twin in a backup's string array. */
 export const TWIN_BACKUP_STRINGS = 2;
 
@@ -76,6 +79,9 @@ export function backupTwin(
     numbers[at + ML_AT] = ml.length;
     for (let m = 0; m < ml.length; m++) numbers[at + ML_AT + 1 + m] = ml[m]!;
   }
+  numbers[at + CLOCK_AT] = twin.lastArrival;
+  numbers[at + CLOCK_AT + 1] = twin.behindSinceArrival;
+  numbers[at + CLOCK_AT + 2] = twin.behindSinceEvent;
   strings[stringsAt] = twin.machineType;
   strings[stringsAt + 1] = twin.status;
 }
@@ -127,6 +133,9 @@ export function restoreTwin(
     if (twin.ml === undefined || twin.ml.length !== mlLength) twin.ml = new Array<number>(mlLength);
     for (let m = 0; m < mlLength; m++) twin.ml[m] = numbers[at + ML_AT + 1 + m]!;
   }
+  twin.lastArrival = numbers[at + CLOCK_AT]!;
+  twin.behindSinceArrival = numbers[at + CLOCK_AT + 1]!;
+  twin.behindSinceEvent = numbers[at + CLOCK_AT + 2]!;
   twin.machineType = strings[stringsAt]!;
   twin.status = strings[stringsAt + 1] as MachineStatus;
 }

@@ -40,6 +40,17 @@ export interface Twin {
   status: MachineStatus;
   /** Event time at which the current status began. */
   statusSince: number;
+  /**
+   * Arrival clock (docs/time.md): when the machine's latest message reached the broker, whatever became of it.
+   * Loss of signal is judged on it. Snapshots from before it restore it as lastEventTime.
+   */
+  lastArrival: number;
+  /**
+   * Clock-skew watch (processors/threshold-detection/clock-skew): the arrival and event time at which the
+   * machine's readings started arriving more than the allowance behind its clock; NaN when they are not.
+   */
+  behindSinceArrival: number;
+  behindSinceEvent: number;
   latest: LatestValues;
   counters: TwinCounters;
   /** 30 numbers: [count, EWMA mean, EWMA variance, min, max] per sensor, TWIN_SENSORS order (see sensor-stats). */
@@ -58,7 +69,7 @@ export interface Twin {
 }
 
 /** A new twin from the machine's first reading. */
-export function createTwin(reading: SensorReading): Twin {
+export function createTwin(reading: SensorReading, arrivalTime = reading.timestamp): Twin {
   const t = reading.timestamp;
   const twin: Twin = {
     machineId: reading.machineId,
@@ -68,6 +79,9 @@ export function createTwin(reading: SensorReading): Twin {
     lastEventTime: t,
     status: reading.status,
     statusSince: t,
+    lastArrival: arrivalTime,
+    behindSinceArrival: NaN,
+    behindSinceEvent: NaN,
     latest: {
       temperature: reading.temperature,
       vibration: reading.vibration,
