@@ -71,6 +71,11 @@ const environment = z.object({
   MAX_MESSAGE_BYTES: positiveInt.default(64 * 1024),
   MAX_FUTURE_SKEW_MS: positiveInt.default(60_000),
   LATE_GRACE_MS: positiveInt.default(30_000),
+  // docs/time.md: the arrival clock, loss of signal and clock skew.
+  BACKLOG_HORIZON_MS: z.coerce.number().int().min(0).default(7 * 24 * 3_600_000),
+  CLOCK_TICK_MS: positiveInt.max(60_000).default(2_000),
+  CLOCK_SKEW_BEHIND_MS: positiveInt.default(300_000),
+  CLOCK_SKEW_CONFIRM_MS: positiveInt.default(300_000),
   TWIN_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
   CONFIG_REFRESH_MS: positiveInt.default(5_000),
   PROJECTOR_GROUP_ID: z.string().min(1).default('twin-projector'),
@@ -268,6 +273,15 @@ export function loadConfig(env: Environment = process.env): Config {
       lateGraceMs: e.LATE_GRACE_MS,
       twinPublishIntervalMs: e.TWIN_PUBLISH_INTERVAL_MS,
       configRefreshMs: e.CONFIG_REFRESH_MS,
+      clockTickMs: e.CLOCK_TICK_MS,
+      clockSkewBehindMs: e.CLOCK_SKEW_BEHIND_MS,
+      clockSkewConfirmMs: e.CLOCK_SKEW_CONFIRM_MS,
+    },
+    /** The one lateness rule and the ahead allowance, shared by the processor and the projector. */
+    arrival: {
+      maxAheadMs: e.MAX_FUTURE_SKEW_MS,
+      lateGraceMs: e.LATE_GRACE_MS,
+      backlogHorizonMs: e.BACKLOG_HORIZON_MS,
     },
     projector: {
       groupId: e.PROJECTOR_GROUP_ID,
