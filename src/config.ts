@@ -72,7 +72,11 @@ const environment = z.object({
   MAX_FUTURE_SKEW_MS: positiveInt.default(60_000),
   LATE_GRACE_MS: positiveInt.default(30_000),
   // docs/time.md: the arrival clock, loss of signal and clock skew.
-  BACKLOG_HORIZON_MS: z.coerce.number().int().min(0).default(7 * 24 * 3_600_000),
+  BACKLOG_HORIZON_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(7 * 24 * 3_600_000),
   CLOCK_TICK_MS: positiveInt.max(60_000).default(2_000),
   CLOCK_SKEW_BEHIND_MS: positiveInt.default(300_000),
   CLOCK_SKEW_CONFIRM_MS: positiveInt.default(300_000),
@@ -160,7 +164,7 @@ export interface Config {
     readonly snapshotEveryMs: number;
     /** Larger readings are dead-lettered as `oversize` before parsing. */
     readonly maxMessageBytes: number;
-    /** A reading stamped further ahead of its log time than this is dead-lettered as `future_timestamp`. */
+    /** Same as arrival.maxAheadMs (kept for the decoders' callers). */
     readonly maxFutureSkewMs: number;
     /** How far behind a machine's latest event time a reading may arrive and still be applied. */
     readonly lateGraceMs: number;
@@ -168,6 +172,20 @@ export interface Config {
     readonly twinPublishIntervalMs: number;
     /** How often machine_configurations is re-read for changes. */
     readonly configRefreshMs: number;
+    /** An owned partition quiet for this long (wall clock) gets a clock tick. */
+    readonly clockTickMs: number;
+    /** CLOCK_SKEW behind: readings this far behind their arrival, at live pace, for clockSkewConfirmMs. */
+    readonly clockSkewBehindMs: number;
+    readonly clockSkewConfirmMs: number;
+  };
+  /** The arrival clock's rules, shared by the processor and the projector (docs/time.md). */
+  readonly arrival: {
+    /** A reading stamped further ahead of its arrival is re-timed to it and its machine flagged CLOCK_SKEW. */
+    readonly maxAheadMs: number;
+    /** How far behind its machine's latest event time a reading may arrive and still be applied. */
+    readonly lateGraceMs: number;
+    /** Readings older than this on the arrival clock are late; 0: no horizon. */
+    readonly backlogHorizonMs: number;
   };
   readonly projector: {
     readonly groupId: string;

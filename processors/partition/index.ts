@@ -18,6 +18,7 @@ export {
   type ReadingRecord,
   type RejectedReading,
 } from './process-batch.js';
+export { partitionSignal, type PartitionSignal } from './signal.js';
 export {
   SNAPSHOT_FORMAT,
   SnapshotError,

@@ -61,9 +61,11 @@ async function upKafka(config: Config): Promise<void> {
 
 async function upTopics({ kafka, topics }: Config): Promise<void> {
   const names = [topics.readings, topics.twinEvents, topics.deadLetter];
-  const { created } = await ensureTopics(kafka, names, topics.partitions).catch((error: Error) => {
-    throw new StackError(`could not create the topics ${names.join(', ')}: ${error.message}`);
-  });
+  const { created } = await ensureTopics(kafka, names, topics.partitions, undefined, [topics.readings]).catch(
+    (error: Error) => {
+      throw new StackError(`could not create the topics ${names.join(', ')}: ${error.message}`);
+    },
+  );
   if (created.length > 0) {
     console.log(`stack: created topics ${created.join(', ')} (${topics.partitions} partitions each)`);
   }

@@ -14,6 +14,7 @@ import { startMlModelSource } from '../processor/ml-models.js';
 import { checkDatabase, checkKafka } from '../lifecycle/preflight.js';
 import { createProcessorMetrics } from '../processor/processor-metrics.js';
 import { runService } from '../lifecycle/service.js';
+import { foldOptionsOf } from '../processor/fold-options.js';
 import { TwinPipeline } from '../processor/twin-pipeline.js';
 
 export async function runProcessor(): Promise<void> {
@@ -76,9 +77,9 @@ export async function runProcessor(): Promise<void> {
           topics: config.topics,
           configs: configs.lookup,
           models: models.lookup,
-          fold: { graceMs: p.lateGraceMs, twinPublishIntervalMs: p.twinPublishIntervalMs },
+          fold: foldOptionsOf(config),
           maxMessageBytes: p.maxMessageBytes,
-          maxFutureSkewMs: p.maxFutureSkewMs,
+          clockTickMs: p.clockTickMs,
           snapshotEveryReadings: p.snapshotEveryReadings,
           snapshotEveryMs: p.snapshotEveryMs,
           now: Date.now,
@@ -103,8 +104,14 @@ export async function runProcessor(): Promise<void> {
           onFatal: (error) => exitFatally(`cannot take or release partitions: ${oneLine(error)}`, error),
         });
         await consumer.start();
+        // Idle partitions get clock ticks, so silence is noticed without any reading (docs/time.md).
+        const ticker = setInterval(
+          () => void pipeline.tickIdlePartitions(),
+          Math.max(100, p.clockTickMs / 4),
+        );
         return {
           async stop() {
+            clearInterval(ticker);
             // Stop fetching, let in-flight batches commit, snapshot so a restart replays nothing, leave the group.
             await consumer.pause();
             await pipeline.snapshotAll();

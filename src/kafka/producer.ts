@@ -9,6 +9,8 @@ export interface OutgoingMessage {
   readonly key: string;
   readonly value: Buffer;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A partition of the producer's choosing (clock ticks); otherwise the key's. */
+  readonly partition?: number;
 }
 
 export interface ReliableProducer {
@@ -36,6 +38,7 @@ export function createReliableProducer(kafka: KafkaSettings, logger: Logger): Re
           key: message.key,
           value: message.value,
           ...(message.headers && { headers: message.headers }),
+          ...(message.partition !== undefined && { partition: message.partition }),
         });
         byTopic.set(message.topic, list);
       }

@@ -27,15 +27,23 @@ export async function waitForBroker(kafka: KafkaSettings, timeoutMs: number): Pr
 }
 
 /**
+ * The readings topic's messages are stamped by the broker when they arrive (LogAppendTime): that stamp is the
+ * arrival clock every time decision is judged on (docs/time.md). A gateway's own timestamp stays in the reading.
+ */
+export const ARRIVAL_CLOCK_TOPIC_CONFIG = [{ name: 'message.timestamp.type', value: 'LogAppendTime' }];
+
+/**
  * Creates the topics that do not exist yet; existing topics are left exactly as they are. Resolves once the new
  * topics have a leader for every partition, so the caller can produce or subscribe straight away. Safe to run
- * from several processes at once: a topic another one created meanwhile counts as existing.
+ * from several processes at once: a topic another one created meanwhile counts as existing. Topics named in
+ * `arrivalClock` are created with broker timestamps (ARRIVAL_CLOCK_TOPIC_CONFIG): the readings topic.
  */
 export async function ensureTopics(
   kafka: KafkaSettings,
   topics: readonly string[],
   partitions: number,
   timeoutMs = 15_000,
+  arrivalClock: readonly string[] = [],
 ): Promise<{ created: string[]; existing: string[] }> {
   const admin = createKafka(kafka).admin();
   await admin.connect();
@@ -44,7 +52,12 @@ export async function ensureTopics(
     const missing = topics.filter((topic) => !present.has(topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor: 1,
+          ...(arrivalClock.includes(topic) && { configEntries: ARRIVAL_CLOCK_TOPIC_CONFIG }),
+        })),
       });
       await waitForLeaders(admin, missing, timeoutMs);
     }

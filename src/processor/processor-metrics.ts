@@ -75,12 +75,52 @@ export function createProcessorMetrics(registry: Registry, now: () => number = D
       labelNames: ['database'],
       registers,
     }),
+    lastReadingArrival: new Gauge({
+      name: 'twin_partition_last_reading_arrival_seconds',
+      help: 'Broker arrival time (unix seconds) of the latest gateway reading on each owned partition (clock ticks aside).',
+      labelNames: ['partition'],
+      registers,
+    }),
+    silentMachines: new Gauge({
+      name: 'twin_machines_silent',
+      help: 'Machines of each owned partition with loss of signal (STALE_DATA) open.',
+      labelNames: ['partition'],
+      registers,
+    }),
+    skewedMachines: new Gauge({
+      name: 'twin_machines_clock_skewed',
+      help: 'Machines of each owned partition with CLOCK_SKEW open.',
+      labelNames: ['partition'],
+      registers,
+    }),
+    clockTicks: new Counter({
+      name: 'twin_clock_ticks_total',
+      help: 'Clock ticks this member wrote to its quiet partitions (docs/time.md).',
+      registers,
+    }),
+    tickWritten() {
+      this.clockTicks.inc();
+    },
+    partitionSignal(
+      partition: number,
+      signal: { lastReadingArrival: number | null; silentMachines: number; skewedMachines: number },
+    ) {
+      const labels = { partition: String(partition) };
+      if (signal.lastReadingArrival !== null)
+        this.lastReadingArrival.set(labels, signal.lastReadingArrival / 1000);
+      this.silentMachines.set(labels, signal.silentMachines);
+      this.skewedMachines.set(labels, signal.skewedMachines);
+    },
     snapshotTaken(partition: number) {
       snapshotTimes.set(partition, now());
     },
     partitionReleased(partition: number) {
       snapshotTimes.delete(partition);
-      this.lag.remove({ partition: String(partition) });
+      const labels = { partition: String(partition) };
+      this.lag.remove(labels);
+      this.lastReadingArrival.remove(labels);
+      this.silentMachines.remove(labels);
+      this.skewedMachines.remove(labels);
     },
   };
 }

@@ -8,8 +8,7 @@
 // crash therefore recomputes the same outputs and writes none of them twice. Twin events on Kafka may repeat
 // after a crash (same ids); consumers of twin.events deduplicate by event id.
 import type pg from 'pg';
-import { decodeReading } from '../../schemas/sensor-reading-codec.js';
-import type { SensorReading } from '../../processors/readings/reading.js';
+import { TICK_HEADER } from '../../processors/readings/arrival.js';
 import type { Logger } from '../logger.js';
 import type { BatchConsumerHandlers, PartitionBatch } from '../kafka/batch-consumer.js';
 import { deadLetterMessage, type RejectedMessage } from '../kafka/dead-letter.js';
@@ -24,6 +23,7 @@ import { PartitionOwnership, type Owned } from '../kafka/partition-ownership.js'
 import {
   SnapshotError,
   createPartitionState,
+  partitionSignal,
   processBatch,
   type FoldOptions,
   type PartitionState,
@@ -32,6 +32,7 @@ import type { ConfigLookup } from '../../processors/threshold-detection/index.js
 import type { ModelLookup } from '../../processors/ml-detection/index.js';
 import { partitionSnapshot, restorePartition } from './partition-snapshots.js';
 import { anomalyRows, eventMessages } from './twin-outputs.js';
+import { decodeRecords } from './reading-records.js';
 
 export interface TwinPipelineOptions {
   readonly logger: Logger;
@@ -46,8 +47,13 @@ export interface TwinPipelineOptions {
   readonly models?: ModelLookup;
   readonly fold: FoldOptions;
   readonly maxMessageBytes: number;
-  readonly maxFutureSkewMs: number;
   readonly snapshotEveryReadings: number;
+  /**
+   * An owned partition that has delivered nothing for this long (wall clock) gets a clock tick: a message with
+   * no reading whose broker timestamp moves the partition's arrival clock, so silence is noticed and the
+   * decision is in the log for every replay (docs/time.md).
+   */
+  readonly clockTickMs: number;
   readonly snapshotEveryMs: number;
   /** Wall clock, for latency metrics and snapshot scheduling only: never for what a reading means. */
   readonly now: () => number;
@@ -65,12 +71,20 @@ interface OwnedPartition extends Owned {
   nextOffset: bigint;
   readingsSinceSnapshot: number;
   lastSnapshotAt: number;
+  /** Wall clock of the last message fetched (or of the claim, or of the last tick sent). */
+  lastHeardAt: number;
+  tickInFlight: boolean;
 }
+
+/** How often a partition's silence and skew gauges are recomputed (a scan of its twins). */
+const SIGNAL_EVERY_MS = 2_000;
 
 export class TwinPipeline implements BatchConsumerHandlers {
   private readonly owned: PartitionOwnership<OwnedPartition>;
   /** Set by the shutdown snapshot: no batch starts after it. */
   private shuttingDown = false;
+  /** Wall clock of each partition's last signal gauges update. */
+  private readonly signalAt = new Map<number, number>();
 
   constructor(private readonly options: TwinPipelineOptions) {
     const { metrics, topics, consumerGroup } = options;
@@ -87,6 +101,8 @@ export class TwinPipeline implements BatchConsumerHandlers {
             nextOffset: recovered.from,
             readingsSinceSnapshot: 0,
             lastSnapshotAt: options.now(),
+            lastHeardAt: options.now(),
+            tickInFlight: false,
             inFlight: Promise.resolve(),
           } satisfies OwnedPartition;
         });
@@ -145,10 +161,45 @@ export class TwinPipeline implements BatchConsumerHandlers {
   async onBatch(batch: PartitionBatch): Promise<void> {
     const owned = this.owned.get(batch.partition);
     if (!owned) return; // revoked while fetched: the new owner reads it from its own start
+    if (batch.messages.length > 0) owned.lastHeardAt = this.options.now();
     // Fetched before the pause but not started: left uncommitted for the next owner, so the shutdown
     // snapshot stays at the committed offset.
     if (this.shuttingDown) return;
     await this.owned.run(owned, () => this.process(owned, batch));
+  }
+
+  /**
+   * Sends a clock tick to every owned partition that has been quiet for clockTickMs. Called on a timer; a failed
+   * send is retried at the next call (a tick is only a time, so a lost one costs a delay, never a wrong result).
+   */
+  async tickIdlePartitions(): Promise<void> {
+    if (this.shuttingDown) return;
+    const { now, clockTickMs, topics, producer, metrics, logger } = this.options;
+    const due = [...this.owned.values()].filter(
+      (owned) => !owned.tickInFlight && now() - owned.lastHeardAt >= clockTickMs,
+    );
+    await Promise.all(
+      due.map(async (owned) => {
+        owned.tickInFlight = true;
+        try {
+          await producer.sendAll([
+            {
+              topic: topics.readings,
+              partition: owned.key.partition,
+              key: TICK_HEADER,
+              value: Buffer.alloc(0),
+              headers: { [TICK_HEADER]: '1' },
+            },
+          ]);
+          owned.lastHeardAt = now();
+          metrics.tickWritten();
+        } catch (error) {
+          logger.warn({ err: error, partition: owned.key.partition }, 'clock tick not sent; retrying');
+        } finally {
+          owned.tickInFlight = false;
+        }
+      }),
+    );
   }
 
   /** On shutdown: starts no further batch and snapshots every owned partition, so a restart replays nothing. */
@@ -168,34 +219,24 @@ export class TwinPipeline implements BatchConsumerHandlers {
   private async process(owned: OwnedPartition, batch: PartitionBatch): Promise<void> {
     const { metrics, topics, now } = this.options;
     const started = now();
-    const rejected: RejectedMessage[] = [];
-    const records: Array<{ offset: number; reading: SensorReading }> = [];
     // Offsets as numbers in the loop (exact below 2^53; a BigInt per message is measurable garbage).
     const from = Number(owned.nextOffset);
-    let lastOffset = from - 1;
-
-    for (const message of batch.messages) {
-      const offset = Number(message.offset);
-      if (offset < from) continue; // redelivered: already reflected in state and rows
-      lastOffset = offset;
-      const decoded = decodeReading(message.value, {
-        maxBytes: this.options.maxMessageBytes,
-        // "Now" for the future-timestamp check is the message's own log time, so a replay judges it the same.
-        nowMs: Number(message.timestamp),
-        maxFutureSkewMs: this.options.maxFutureSkewMs,
-      });
-      if (!decoded.ok) {
-        rejected.push(rejectedMessage(batch, message, decoded.reason, decoded.error));
-      } else if (message.key !== null && message.key.toString() !== decoded.reading.machineId) {
-        // Keys decide partitions, and a machine's twin lives in one partition: a wrong key would split it.
-        const error = `key "${message.key.toString()}" differs from machine_id "${decoded.reading.machineId}"`;
-        rejected.push(rejectedMessage(batch, message, 'key_mismatch', error));
-      } else {
-        records.push({ offset, reading: decoded.reading });
-      }
-    }
-    if (lastOffset < from) return;
+    const fresh = batch.messages.filter((message) => Number(message.offset) >= from); // older: already folded
+    if (fresh.length === 0) return;
+    const lastOffset = Number(fresh[fresh.length - 1]!.offset);
     const nextOffset = BigInt(lastOffset + 1);
+    const byOffset = new Map(fresh.map((message) => [Number(message.offset), message]));
+    const decoded = decodeRecords(
+      fresh.map((message) => ({
+        offset: Number(message.offset),
+        key: message.key ?? null,
+        value: message.value,
+        timestamp: Number(message.timestamp),
+        headers: message.headers,
+      })),
+      this.options.maxMessageBytes,
+    );
+    const records = decoded.records;
 
     const folded = processBatch(
       owned.state,
@@ -204,13 +245,15 @@ export class TwinPipeline implements BatchConsumerHandlers {
       this.options.fold,
       this.options.models,
     );
-    const lates = folded.rejected.filter((entry) => entry.reason === 'late');
-    if (lates.length > 0) {
-      const byOffset = new Map(batch.messages.map((message) => [Number(message.offset), message]));
-      for (const late of lates) {
-        const message = byOffset.get(late.offset);
-        if (message) rejected.push(rejectedMessage(batch, message, 'late', late.detail));
-      }
+    const rejected: RejectedMessage[] = [];
+    for (const entry of [
+      ...decoded.rejected,
+      ...folded.rejected
+        .filter((entry) => entry.reason === 'late')
+        .map((late) => ({ ...late, error: late.detail })),
+    ]) {
+      const message = byOffset.get(entry.offset);
+      if (message) rejected.push(rejectedMessage(batch, message, entry.reason, entry.error));
     }
 
     const outgoing: OutgoingMessage[] = [
@@ -228,7 +271,7 @@ export class TwinPipeline implements BatchConsumerHandlers {
     ]);
 
     const snapshotDue =
-      owned.readingsSinceSnapshot + records.length >= this.options.snapshotEveryReadings ||
+      owned.readingsSinceSnapshot + folded.counts.readings >= this.options.snapshotEveryReadings ||
       now() - owned.lastSnapshotAt >= this.options.snapshotEveryMs;
     await this.write('twin', this.options.twinPool, async (client) => {
       await insertAnomalyHistory(client, rows.history);
@@ -240,13 +283,13 @@ export class TwinPipeline implements BatchConsumerHandlers {
     // Committed: only now does the in-memory state move on.
     owned.state = folded.state;
     owned.nextOffset = nextOffset;
-    owned.readingsSinceSnapshot = snapshotDue ? 0 : owned.readingsSinceSnapshot + records.length;
+    owned.readingsSinceSnapshot = snapshotDue ? 0 : owned.readingsSinceSnapshot + folded.counts.readings;
     if (snapshotDue) {
       owned.lastSnapshotAt = now();
       metrics.snapshotTaken(batch.partition);
     }
     this.options.onCommitted?.(batch.partition, nextOffset);
-    this.record(batch, folded, rejected, records, started);
+    this.record(batch, folded, rejected, started);
   }
 
   private async write(
@@ -266,7 +309,6 @@ export class TwinPipeline implements BatchConsumerHandlers {
     batch: PartitionBatch,
     folded: ReturnType<typeof processBatch>,
     rejected: readonly RejectedMessage[],
-    records: ReadonlyArray<{ reading: SensorReading }>,
     started: number,
   ): void {
     const { metrics, now } = this.options;
@@ -293,8 +335,13 @@ export class TwinPipeline implements BatchConsumerHandlers {
         });
       }
     }
-    const newest = records.reduce((latest, record) => Math.max(latest, record.reading.timestamp), 0);
-    if (newest > 0) metrics.latency.observe(Math.max(0, (finished - newest) / 1000));
+    // Arrival to commit: the broker's stamp, not a gateway's clock.
+    const newest = folded.state.arrivalTime;
+    if (newest !== null) metrics.latency.observe(Math.max(0, (finished - newest) / 1000));
+    if (finished - (this.signalAt.get(batch.partition) ?? 0) >= SIGNAL_EVERY_MS) {
+      this.signalAt.set(batch.partition, finished);
+      metrics.partitionSignal(batch.partition, partitionSignal(folded.state));
+    }
     metrics.batchSize.observe(batch.messages.length);
     metrics.batchDuration.observe((finished - started) / 1000);
     const high = BigInt(batch.highWatermark);

@@ -3,12 +3,10 @@
 // folding what the readings topic really holds with the pure processors (an uninterrupted run, by definition).
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
-import { decodeReading } from '../../schemas/sensor-reading-codec.js';
 import {
   createPartitionState,
   processBatch,
   serializePartitionState,
-  type ReadingRecord,
 } from '../../processors/partition/index.js';
 import { SERVICE_NODE_FLAGS } from '../../src/apps/node-flags.js';
 import { loadConfig } from '../../src/config.js';
@@ -19,11 +17,15 @@ import { ensureTopics } from '../../src/kafka/topics.js';
 import { createLogger } from '../../src/logger.js';
 import { loadMachineConfigs } from '../../src/processor/machine-configs.js';
 import { anomalyRows } from '../../src/processor/twin-outputs.js';
+import { foldOptionsOf } from '../../src/processor/fold-options.js';
+import { decodeRecords } from '../../src/processor/reading-records.js';
 import { createScratchDatabase, toleratingDrop, type ScratchDatabase } from './postgres.js';
 import { forEachMessage, uniqueName } from './kafka.js';
 import { freePort } from './ports.js';
 
-const config = loadConfig();
+// The fixtures replay history from months ago: no backlog horizon, for the processes and the oracle alike.
+const PIPELINE_ENV = { BACKLOG_HORIZON_MS: '0' };
+const config = loadConfig({ ...process.env, ...PIPELINE_ENV });
 const CLI = new URL('../../src/apps/cli.ts', import.meta.url).pathname;
 const quiet = createLogger({ name: 'test', level: 'error' });
 
@@ -33,7 +35,7 @@ export interface IsolatedPipeline {
   readonly twin: ScratchDatabase;
   readonly analytics: ScratchDatabase;
   readonly env: Record<string, string>;
-  produce(messages: ReadonlyArray<{ key: string; value: Buffer }>): Promise<void>;
+  produce(messages: ReadonlyArray<{ key: string; value: Buffer; partition?: number }>): Promise<void>;
   startProcessor(extraEnv?: Record<string, string>): Promise<ProcessorProcess>;
   /** `twin projector [args]` on the pipeline's topics and analytics database. */
   startProjector(extraEnv?: Record<string, string>, args?: string[]): Promise<ProcessorProcess>;
@@ -76,7 +78,7 @@ export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPi
     twinEvents: uniqueName('twin-events'),
     deadLetter: uniqueName('readings-dlq'),
   };
-  await ensureTopics(config.kafka, Object.values(topics), partitions);
+  await ensureTopics(config.kafka, Object.values(topics), partitions, undefined, [topics.readings]);
   const twin = await createScratchDatabase('twin_it');
   const analytics = await createScratchDatabase('analytics_it');
   await migrateDatabases({ twinUrl: twin.url, analyticsUrl: analytics.url });
@@ -92,6 +94,7 @@ export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPi
     PROJECTOR_GROUP_ID: projectorGroupId,
     HTTP_PORT: '0',
     LOG_LEVEL: 'warn',
+    ...PIPELINE_ENV,
   };
   const pools = {
     twin: toleratingDrop(new pg.Pool({ connectionString: twin.url, max: 2 })),
@@ -239,20 +242,14 @@ export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPi
       const states = new Map<number, unknown>();
       let deadLetters = 0;
       for (let partition = 0; partition < partitions; partition++) {
-        const records: ReadingRecord[] = [];
-        for (const message of byPartition.get(partition) ?? []) {
-          const decoded = decodeReading(message.value, {
-            maxBytes: config.processor.maxMessageBytes,
-            nowMs: message.timestamp,
-            maxFutureSkewMs: config.processor.maxFutureSkewMs,
-          });
-          if (!decoded.ok || (message.key !== undefined && message.key !== decoded.reading.machineId))
-            deadLetters += 1;
-          else records.push({ offset: message.offset, reading: decoded.reading });
-        }
-        const folded = processBatch(createPartitionState(), records, (type) => configs.get(type), {
-          graceMs: config.processor.lateGraceMs,
-        });
+        const decoded = decodeRecords(byPartition.get(partition) ?? [], config.processor.maxMessageBytes);
+        deadLetters += decoded.rejected.length;
+        const folded = processBatch(
+          createPartitionState(),
+          decoded.records,
+          (type) => configs.get(type),
+          foldOptionsOf(config),
+        );
         deadLetters += folded.rejected.filter((rejected) => rejected.reason === 'late').length;
         const rows = anomalyRows(topics.readings, partition, folded.events);
         historyIds.push(...rows.history.map((row) => row.eventId));
@@ -278,6 +275,7 @@ interface RawMessage {
   key: string | undefined;
   value: Buffer | null;
   timestamp: number;
+  headers?: Record<string, unknown>;
 }
 
 /** Every message of the topic, by partition, in offset order. */
@@ -291,6 +289,7 @@ async function readAll(topic: string, total: number): Promise<Map<number, RawMes
       key: message.key?.toString(),
       value: message.value,
       timestamp: Number(message.timestamp),
+      ...(message.headers && { headers: message.headers }),
     });
   });
   for (const list of byPartition.values()) list.sort((a, b) => a.offset - b.offset);

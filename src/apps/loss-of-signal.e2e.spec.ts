@@ -1,0 +1,217 @@
+// Loss of signal on the arrival clock, with real `twin` processes: a machine alone on an otherwise idle partition
+// stops reporting, and then every gateway does. Nothing else arrives, yet within staleAfter + 10 s of wall-clock
+// time each silent machine has its STALE_DATA row, its alert and its notification, because the processor writes
+// clock ticks to its quiet partitions and folds them like any message. When a machine reports again, it clears.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeReading } from '../../schemas/sensor-reading-codec.js';
+import type { SensorReading } from '../../processors/readings/reading.js';
+import { insertConfiguration } from '../db/repositories/machine-configurations.js';
+import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
+import { freePort } from '../../test/support/ports.js';
+import { startHttpReceiver, type HttpReceiver } from '../../test/support/receivers.js';
+
+const CLI = new URL('./cli.ts', import.meta.url).pathname;
+const STALE_AFTER_MS = 15_000;
+const WITHIN_MS = STALE_AFTER_MS + 10_000;
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('loss of signal, judged on the arrival clock', () => {
+  let pipeline: IsolatedPipeline;
+  let twinPool: pg.Pool;
+  let analytics: pg.Pool;
+  let http: HttpReceiver;
+  let folder: string;
+  const children = new Set<ChildProcess>();
+  const seq = new Map<string, number>();
+
+  /** A live reading of the machine, stamped now, to an explicit partition. */
+  const send = (machineId: string, partition: number) => {
+    const n = seq.get(machineId) ?? 0;
+    seq.set(machineId, n + 1);
+    const reading: SensorReading = {
+      machineId,
+      machineType: 'test_lathe',
+      timestamp: Date.now(),
+      temperature: 40,
+      vibration: 1,
+      load: 50,
+      status: 'RUNNING',
+      seq: n,
+    };
+    return { key: machineId, value: encodeReading(reading, 'json'), partition };
+  };
+  /** Each machine reports every 500 ms for `ms`. */
+  const report = async (machines: ReadonlyArray<[string, number]>, ms: number) => {
+    for (let elapsed = 0; elapsed < ms; elapsed += 500) {
+      await pipeline.produce(machines.map(([id, partition]) => send(id, partition)));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
+  const staleRows = (machineId: string) =>
+    pipeline.query<{ transition: string; at: number }>(
+      'twin',
+      `SELECT details->>'transition' AS transition, (EXTRACT(EPOCH FROM timestamp) * 1000)::float8 AS at
+         FROM anomaly_history
+        WHERE machine_id = $1 AND anomaly_type = 'STALE_DATA' ORDER BY timestamp, event_id`,
+      [machineId],
+    );
+  const opened = async (machineId: string) => {
+    const rows = await staleRows(machineId);
+    return rows.some((row) => row.transition === 'ANOMALY_OPENED') ? true : undefined;
+  };
+  const alertOf = async (machineId: string) => {
+    const rows = await analytics.query<{ status: string }>(
+      `SELECT status FROM alerts WHERE machine_id = $1 AND alert_type = 'STALE_DATA'`,
+      [machineId],
+    );
+    return rows.rows[0]?.status;
+  };
+  const hitsFor = (machineId: string) =>
+    http.hits.filter((hit) => JSON.stringify(hit.body).includes(machineId)).length;
+  const notified = (machineId: string) => (hitsFor(machineId) > 0 ? true : undefined);
+
+  beforeAll(async () => {
+    pipeline = await createIsolatedPipeline(2);
+    twinPool = new pg.Pool({ connectionString: pipeline.twin.url, max: 2 });
+    analytics = new pg.Pool({ connectionString: pipeline.analytics.url, max: 2 });
+    http = await startHttpReceiver(() => 200);
+    folder = await mkdtemp(join(tmpdir(), 'twin-silence-'));
+    await insertConfiguration(
+      twinPool,
+      'test_lathe',
+      {
+        baselineTemp: null,
+        tempVariation: null,
+        baselineVibration: null,
+        vibrationVariation: null,
+        operationalPattern: 'CONTINUOUS',
+        thresholds: { staleData: { afterMs: STALE_AFTER_MS, severity: 'HIGH' } },
+      },
+      Date.now(),
+    );
+    const routesFile = join(folder, 'routes.json');
+    await writeFile(
+      routesFile,
+      JSON.stringify({
+        routes: [
+          {
+            id: 'silence',
+            match: { alertTypes: ['STALE_DATA'] },
+            groupWaitMs: 0,
+            contacts: [{ name: 'ops-hook', channel: 'WEBHOOK', url: http.url('/ops') }],
+          },
+        ],
+      }),
+    );
+    const processor = await pipeline.startProcessor({ CLOCK_TICK_MS: '1000', CONFIG_REFRESH_MS: '500' });
+    const projector = await pipeline.startProjector();
+    const notifier = spawn(process.execPath, ['--import', 'tsx', CLI, 'notifier'], {
+      env: {
+        ...process.env,
+        ...pipeline.env,
+        HTTP_HOST: '127.0.0.1',
+        NOTIFIER_HTTP_PORT: String(await freePort()),
+        NOTIFY_ROUTES_FILE: routesFile,
+        NOTIFIER_POLL_MS: '200',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.add(notifier);
+    await Promise.all([processor.ready(), projector.ready()]);
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await Promise.all([twinPool.end(), analytics.end(), http.close()]);
+    await rm(folder, { recursive: true, force: true });
+    await pipeline.dispose();
+  });
+
+  it('given a machine alone on its partition, when it stops while the others go on, then its STALE_DATA row, alert and notification come within staleAfter + 10 s, and it clears when it reports again', async () => {
+    await report(
+      [
+        ['lathe-alone', 0],
+        ['lathe-b', 1],
+        ['lathe-c', 1],
+      ],
+      3_000,
+    );
+    const stoppedAt = Date.now();
+    // lathe-alone's partition now sees nothing but clock ticks; the other partition keeps its readings.
+    const others = report(
+      [
+        ['lathe-b', 1],
+        ['lathe-c', 1],
+      ],
+      STALE_AFTER_MS + 4_000,
+    );
+    await waitFor(() => opened('lathe-alone'), 'lathe-alone STALE_DATA opened', WITHIN_MS);
+    const alert = await waitFor(() => alertOf('lathe-alone'), 'its alert', WITHIN_MS);
+    await waitFor(() => Promise.resolve(notified('lathe-alone')), 'its notification', WITHIN_MS);
+    expect(Date.now() - stoppedAt).toBeLessThan(WITHIN_MS);
+    expect(alert).toBe('NEW');
+    await others;
+    expect(await opened('lathe-b')).toBeUndefined();
+    expect(await opened('lathe-c')).toBeUndefined();
+
+    const [row] = (await staleRows('lathe-alone')).filter((r) => r.transition === 'ANOMALY_OPENED');
+    // Opened on the arrival clock: staleAfter past its last reading's arrival, not at some gateway's time.
+    expect(row!.at - stoppedAt).toBeGreaterThanOrEqual(STALE_AFTER_MS - 1_000);
+    expect(row!.at - stoppedAt).toBeLessThan(WITHIN_MS);
+
+    await report([['lathe-alone', 0]], 1_000);
+    await waitFor(
+      async () =>
+        (await staleRows('lathe-alone')).some((r) => r.transition === 'ANOMALY_CLEARED') ? true : undefined,
+      'lathe-alone STALE_DATA cleared',
+      15_000,
+    );
+  });
+
+  it('given every gateway stopped, when nothing at all arrives, then every machine gets its STALE_DATA row within staleAfter + 10 s', async () => {
+    await report(
+      [
+        ['lathe-x', 0],
+        ['lathe-y', 1],
+        ['lathe-z', 1],
+      ],
+      2_000,
+    );
+    const stoppedAt = Date.now();
+    const machines = ['lathe-x', 'lathe-y', 'lathe-z'];
+    const opens = async (machineId: string) =>
+      (await staleRows(machineId)).filter((r) => r.transition === 'ANOMALY_OPENED').length;
+    const before = await Promise.all(machines.map(opens));
+    const hitsBefore = machines.map(hitsFor);
+    await waitFor(
+      async () => {
+        const now = await Promise.all(machines.map(opens));
+        return now.every((count, i) => count > before[i]!) ? true : undefined;
+      },
+      'every machine STALE_DATA opened',
+      WITHIN_MS,
+    );
+    expect(Date.now() - stoppedAt).toBeLessThan(WITHIN_MS);
+    for (const [i, machineId] of machines.entries()) {
+      await waitFor(
+        () => Promise.resolve(hitsFor(machineId) > hitsBefore[i]! ? true : undefined),
+        `${machineId}'s notification`,
+        10_000,
+      );
+      expect(await alertOf(machineId)).toBeDefined();
+    }
+  });
+});
