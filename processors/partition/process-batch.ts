@@ -12,6 +12,7 @@ import {
   advanceStaleData,
   clearStaleData,
   judgeClock,
+  noteArrival,
   type ClockSkewPolicy,
   compileMachineTypeConfig,
   isStale,
@@ -219,13 +220,13 @@ export function processBatch(
       } else {
         saveForUndo(store, undo, entry);
         const twin = entry.twin;
+        noteArrival(twin, arrival, configFor(twin.machineType));
         // Any message of the machine is a sign of life: its loss of signal ends here, on the arrival clock.
         if (entry.detection !== null && isStale(entry.detection)) {
           clearStaleData(entry.detection, reading, arrival, configFor(reading.machineType), sink);
           if (entry.detection.rules.length === 0) entry.detection = null;
           watchForStaleData(heap, entry, configFor(reading.machineType));
         }
-        if (arrival > twin.lastArrival) twin.lastArrival = arrival;
         const outcome = beyondHorizon ? 'late' : classifyReading(twin, reading, graceMs);
         if (outcome === 'applied') {
           const config = configFor(reading.machineType);

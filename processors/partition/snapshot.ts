@@ -25,8 +25,8 @@ export const SNAPSHOT_FORMAT = 3;
 const FORMAT_CHANGES = 'twins now keep rate-of-change tracks and event-time-weighted statistics';
 
 /** A twin as a snapshot holds it: JSON has no NaN, so an unset clock-skew watch is absent. */
-export type TwinJson = Omit<Twin, 'behindSinceArrival' | 'behindSinceEvent' | 'lastArrival'> &
-  Partial<Pick<Twin, 'behindSinceArrival' | 'behindSinceEvent' | 'lastArrival'>>;
+type ClockFields = 'behindSinceArrival' | 'behindSinceEvent' | 'lastArrival' | 'arrivalIntervalMs';
+export type TwinJson = Omit<Twin, ClockFields> & Partial<Pick<Twin, ClockFields>>;
 
 export interface MachineSnapshot {
   readonly machineId: string;
@@ -134,6 +134,7 @@ function twinToJson(twin: Twin): TwinJson {
     status: twin.status,
     statusSince: twin.statusSince,
     lastArrival: twin.lastArrival,
+    ...(!Number.isNaN(twin.arrivalIntervalMs) && { arrivalIntervalMs: twin.arrivalIntervalMs }),
     // JSON has no NaN: an unset clock-skew watch is left out.
     ...(!Number.isNaN(twin.behindSinceArrival) && {
       behindSinceArrival: twin.behindSinceArrival,
@@ -159,6 +160,7 @@ function twinFromJson(
     lastArrival: json.lastArrival ?? json.lastEventTime,
     behindSinceArrival: json.behindSinceArrival ?? NaN,
     behindSinceEvent: json.behindSinceEvent ?? NaN,
+    arrivalIntervalMs: json.arrivalIntervalMs ?? NaN,
   };
   copy.machineType = intern(copy.machineType);
   copy.status = intern(copy.status) as Twin['status'];
@@ -229,6 +231,7 @@ const twinSchema = z.strictObject({
   status: z.enum(MACHINE_STATUSES),
   statusSince: time,
   lastArrival: time.optional(),
+  arrivalIntervalMs: z.number().min(0).finite().optional(),
   behindSinceArrival: time.optional(),
   behindSinceEvent: time.optional(),
   latest: z.strictObject({

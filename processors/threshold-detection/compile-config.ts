@@ -33,7 +33,7 @@ export const THRESHOLD_DEFAULTS = Object.freeze({
     raiseAfterMs: 60_000,
     clearAfterMs: 0,
   }),
-  staleData: Object.freeze({ afterMs: 300_000, severity: 'MEDIUM' }),
+  staleData: Object.freeze({ afterMs: 300_000, severity: 'MEDIUM', missedReadings: 20 }),
   operationalPattern: 'CYCLIC',
   /** Rate rules: the span of event time a rate is measured over. */
   rateWindowMs: 60_000,
@@ -78,6 +78,8 @@ export interface CompiledConfig {
   /** null: no stale-data detection. */
   readonly staleAfterMs: number | null;
   readonly staleSeverity: Severity;
+  /** Loss of signal also after this many of the machine's own typical intervals (null: staleAfterMs alone). */
+  readonly staleMissedReadings: number | null;
   readonly source: MachineTypeConfig;
 }
 
@@ -190,6 +192,10 @@ export function compileMachineTypeConfig(config: MachineTypeConfig): CompiledCon
     ruleIds: new Set(rules.map((rule) => rule.ruleId)),
     staleAfterMs: stale ? stale.afterMs : null,
     staleSeverity: stale?.severity ?? THRESHOLD_DEFAULTS.staleData.severity,
+    staleMissedReadings:
+      stale?.missedReadings === undefined
+        ? THRESHOLD_DEFAULTS.staleData.missedReadings
+        : stale.missedReadings,
     source: config,
   };
 }

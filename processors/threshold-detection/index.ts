@@ -66,7 +66,10 @@ export {
 export { SEVERITIES, severityAt, severityRank, type Severity } from './severity.js';
 export {
   DeadlineHeap,
+  MIN_SILENCE_MS,
   advanceStaleData,
+  noteArrival,
+  silenceAllowance,
   rebuildStaleIndex,
   watchForStaleData,
   type StaleCandidate,

@@ -59,9 +59,17 @@ export interface StatusThresholds {
 }
 
 export interface StaleDataThresholds {
-  /** Raise STALE_DATA when the machine's last event time is this far behind the partition's stream time. */
+  /**
+   * Loss of signal: raise STALE_DATA when the broker has had no message of the machine for this long (arrival
+   * clock), or sooner, see missedReadings.
+   */
   readonly afterMs: number;
   readonly severity?: Severity;
+  /**
+   * Also raise it once the machine has missed this many of its own readings (its typical arrival interval, learned
+   * per machine), but never before 10 s; null: afterMs alone. Default 20.
+   */
+  readonly missedReadings?: number | null;
 }
 
 /** The `thresholds` JSONB column, as validated by parseThresholds. */

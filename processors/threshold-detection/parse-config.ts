@@ -111,6 +111,7 @@ const thresholdsSchema = z.strictObject({
     .strictObject({
       afterMs: durationMs.refine((ms) => ms > 0, { message: 'must be > 0' }),
       severity: severity.optional(),
+      missedReadings: z.number().int().min(2).max(10_000).nullable().optional(),
     })
     .nullable()
     .optional(),

@@ -86,7 +86,47 @@ export function watchForStaleData<E extends StaleCandidate>(
   entry: E,
   config: CompiledConfig,
 ): void {
-  if (config.staleAfterMs !== null) heap.push(entry.twin.lastArrival + config.staleAfterMs, entry);
+  if (config.staleAfterMs !== null)
+    heap.push(entry.twin.lastArrival + silenceAllowance(entry.twin, config), entry);
+}
+
+/** Never sooner than this, however fast a machine reports: a gateway's send loop may pause for a few seconds. */
+export const MIN_SILENCE_MS = 10_000;
+/** How much arrival time the learned cadence covers (a time-weighted average of the intervals). */
+const CADENCE_TIME_CONSTANT_MS = 60_000;
+
+/**
+ * How long the machine may be silent before it has lost its signal: its type's staleAfterMs, or sooner once it
+ * has missed staleMissedReadings of its own typical intervals (but never before MIN_SILENCE_MS).
+ */
+export function silenceAllowance(twin: Twin, config: CompiledConfig): number {
+  const after = config.staleAfterMs;
+  if (after === null) return Infinity;
+  const missed = config.staleMissedReadings;
+  const interval = twin.arrivalIntervalMs;
+  if (missed === null || Number.isNaN(interval)) return after;
+  return Math.min(after, Math.max(MIN_SILENCE_MS, missed * interval));
+}
+
+/**
+ * A message of the machine arrived: it was heard at `arrivalTime`, and its cadence learns the interval. Weighted
+ * by the interval's length, so a store-and-forward burst (intervals near 0) barely moves it; it rises faster
+ * than it falls; and an outage (longer than the allowance) is not the cadence.
+ */
+export function noteArrival(twin: Twin, arrivalTime: number, config: CompiledConfig): void {
+  const gap = arrivalTime - twin.lastArrival;
+  if (!(gap > 0)) return;
+  if (gap <= silenceAllowance(twin, config)) {
+    const interval = twin.arrivalIntervalMs;
+    if (Number.isNaN(interval)) {
+      twin.arrivalIntervalMs = gap;
+    } else {
+      let weight = 1 - Math.exp(-gap / CADENCE_TIME_CONSTANT_MS);
+      if (gap > interval) weight = Math.max(weight, 0.25);
+      twin.arrivalIntervalMs = interval + weight * (gap - interval);
+    }
+  }
+  twin.lastArrival = arrivalTime;
 }
 
 /** Rebuilds the index from scratch: every machine not already stale whose config watches for it. */
@@ -121,7 +161,7 @@ export function advanceStaleData<E extends StaleCandidate>(
     if (isStale(entry.detection)) continue; // watched again once it clears
     const config = configFor(entry.twin.machineType);
     if (config.staleAfterMs === null) continue; // watched again if a config version turns it on
-    const deadline = entry.twin.lastArrival + config.staleAfterMs;
+    const deadline = entry.twin.lastArrival + silenceAllowance(entry.twin, config);
     if (deadline < arrivalTime) due.push({ entry, deadline, config });
     else heap.push(deadline, entry);
   }
@@ -135,7 +175,7 @@ export function advanceStaleData<E extends StaleCandidate>(
       entry.detection,
       entry.twin,
       config,
-      config.staleAfterMs!,
+      silenceAllowance(entry.twin, config),
       arrivalTime,
       sink,
     );

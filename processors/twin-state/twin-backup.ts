@@ -26,11 +26,11 @@ const ML_AT = RATES_AT + 1 + MAX_RATE_TRACKS * RATE_TRACK_NUMBERS;
 /** Room for the ML detector's state (processors/ml-detection ML_STATE_LENGTH, checked there). */
 export const MAX_ML_NUMBERS = 24;
 
-/** Arrival clock and clock-skew watch: lastArrival, behindSinceArrival, behindSinceEvent. */
+/** Arrival clock and clock-skew watch: lastArrival, behindSinceArrival, behindSinceEvent, arrivalIntervalMs. */
 const CLOCK_AT = ML_AT + 1 + MAX_ML_NUMBERS;
 
 /** Numbers per twin in a backup buffer. */
-export const TWIN_BACKUP_NUMBERS = CLOCK_AT + 3;
+export const TWIN_BACKUP_NUMBERS = CLOCK_AT + 4;
 /** Strings per twin in a backup's string array. */
 export const TWIN_BACKUP_STRINGS = 2;
 
@@ -82,6 +82,7 @@ export function backupTwin(
   numbers[at + CLOCK_AT] = twin.lastArrival;
   numbers[at + CLOCK_AT + 1] = twin.behindSinceArrival;
   numbers[at + CLOCK_AT + 2] = twin.behindSinceEvent;
+  numbers[at + CLOCK_AT + 3] = twin.arrivalIntervalMs;
   strings[stringsAt] = twin.machineType;
   strings[stringsAt + 1] = twin.status;
 }
@@ -136,6 +137,7 @@ export function restoreTwin(
   twin.lastArrival = numbers[at + CLOCK_AT]!;
   twin.behindSinceArrival = numbers[at + CLOCK_AT + 1]!;
   twin.behindSinceEvent = numbers[at + CLOCK_AT + 2]!;
+  twin.arrivalIntervalMs = numbers[at + CLOCK_AT + 3]!;
   twin.machineType = strings[stringsAt]!;
   twin.status = strings[stringsAt + 1] as MachineStatus;
 }

@@ -45,6 +45,8 @@ export interface Twin {
    * Loss of signal is judged on it. Snapshots from before it restore it as lastEventTime.
    */
   lastArrival: number;
+  /** The machine's typical interval between arrivals, learned on the arrival clock; NaN before it has one. */
+  arrivalIntervalMs: number;
   /**
    * Clock-skew watch (processors/threshold-detection/clock-skew): the arrival and event time at which the
    * machine's readings started arriving more than the allowance behind its clock; NaN when they are not.
@@ -80,6 +82,7 @@ export function createTwin(reading: SensorReading, arrivalTime = reading.timesta
     status: reading.status,
     statusSince: t,
     lastArrival: arrivalTime,
+    arrivalIntervalMs: NaN,
     behindSinceArrival: NaN,
     behindSinceEvent: NaN,
     latest: {

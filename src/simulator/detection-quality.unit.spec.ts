@@ -119,7 +119,7 @@ describe('detection quality over the simulated fleet (seed configs)', () => {
     );
 
     it('given faults shorter than the thresholds wait for, when folded, then they pass unnoticed, by design', () => {
-      // The pump waits 30 s before raising (raiseAfterMs) and calls data stale after 3 minutes.
+      // The pump waits 30 s before raising (raiseAfterMs); no machine loses its signal in under 10 s.
       const short: FaultPlan[] = [
         {
           machineId: 'pump-0001',
@@ -127,13 +127,32 @@ describe('detection quality over the simulated fleet (seed configs)', () => {
           startTime: T0 + 5 * MINUTE,
           endTime: T0 + 5 * MINUTE + 20_000,
         },
-        { machineId: 'pump-0002', fault: 'dropout', startTime: T0 + 5 * MINUTE, endTime: T0 + 7 * MINUTE },
+        {
+          machineId: 'pump-0002',
+          fault: 'dropout',
+          startTime: T0 + 5 * MINUTE,
+          endTime: T0 + 5 * MINUTE + 8_000,
+        },
       ];
       const opened = foldFleet(
         { machines: 2, seed: 13, startTime: T0, intervalMs: 1_000, machineTypes: ['pump'], faults: short },
         T0 + 12 * MINUTE,
       );
       expect(opened.map(describeAnomaly)).toEqual([]);
+    });
+
+    it('given a 2-minute dropout of a machine reporting every second, when folded, then it loses its signal after 20 missed readings, well before the pump config 3-minute afterMs', () => {
+      const dropout: FaultPlan[] = [
+        { machineId: 'pump-0002', fault: 'dropout', startTime: T0 + 5 * MINUTE, endTime: T0 + 7 * MINUTE },
+      ];
+      const opened = foldFleet(
+        { machines: 2, seed: 13, startTime: T0, intervalMs: 1_000, machineTypes: ['pump'], faults: dropout },
+        T0 + 12 * MINUTE,
+      );
+      expect(opened.map((a) => [a.machineId, a.anomalyType])).toEqual([['pump-0002', 'STALE_DATA']]);
+      const silence = opened[0]!.eventTime - (T0 + 5 * MINUTE);
+      expect(silence).toBeGreaterThan(19_000);
+      expect(silence).toBeLessThan(23_000);
     });
   });
 });
