@@ -77,7 +77,7 @@ export function createProcessorMetrics(registry: Registry, now: () => number = D
     }),
     lastReadingArrival: new Gauge({
       name: 'twin_partition_last_reading_arrival_seconds',
-      help: 'Broker arrival time (unix seconds) of the latest gateway reading on each owned partition (clock ticks aside).',
+      help: 'Broker arrival time (LogAppendTime, unix seconds) of the latest gateway reading on each owned partition (clock ticks and dead letters aside).',
       labelNames: ['partition'],
       registers,
     }),
@@ -98,9 +98,14 @@ export function createProcessorMetrics(registry: Registry, now: () => number = D
       help: 'Clock ticks this member wrote to its quiet partitions (docs/time.md).',
       registers,
     }),
+    /** A clock tick was produced to one of this member's quiet partitions. */
     tickWritten() {
       this.clockTicks.inc();
     },
+    /**
+     * What a partition's arrival clock says (processors/partition/signal.ts), every few seconds per owned
+     * partition. A partition with no machine yet has no last-reading series: the alert rules tell absent from old.
+     */
     partitionSignal(
       partition: number,
       signal: { lastReadingArrival: number | null; silentMachines: number; skewedMachines: number },
