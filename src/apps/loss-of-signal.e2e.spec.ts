@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
 import type { SensorReading } from '../../processors/readings/reading.js';
+import { MIN_SILENCE_MS } from '../../processors/threshold-detection/index.js';
 import { insertConfiguration } from '../db/repositories/machine-configurations.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
 import { freePort } from '../../test/support/ports.js';
@@ -168,8 +169,8 @@ describe('loss of signal, judged on the arrival clock', () => {
     expect(await opened('lathe-c')).toBeUndefined();
 
     const [row] = (await staleRows('lathe-alone')).filter((r) => r.transition === 'ANOMALY_OPENED');
-    // Opened on the arrival clock: staleAfter past its last reading's arrival, not at some gateway's time.
-    expect(row!.at - stoppedAt).toBeGreaterThanOrEqual(STALE_AFTER_MS - 1_000);
+    // Opened on the arrival clock, after 20 of its 500 ms intervals (never under 10 s), not at a gateway's time.
+    expect(row!.at - stoppedAt).toBeGreaterThanOrEqual(MIN_SILENCE_MS - 1_000);
     expect(row!.at - stoppedAt).toBeLessThan(WITHIN_MS);
 
     await report([['lathe-alone', 0]], 1_000);

@@ -11,6 +11,8 @@ export interface OutgoingMessage {
   readonly headers?: Readonly<Record<string, string>>;
   /** A partition of the producer's choosing (clock ticks); otherwise the key's. */
   readonly partition?: number;
+  /** The message's CreateTime, epoch ms (a LogAppendTime topic replaces it with the broker's); default now. */
+  readonly timestamp?: number;
 }
 
 export interface ReliableProducer {
@@ -39,6 +41,7 @@ export function createReliableProducer(kafka: KafkaSettings, logger: Logger): Re
           value: message.value,
           ...(message.headers && { headers: message.headers }),
           ...(message.partition !== undefined && { partition: message.partition }),
+          ...(message.timestamp !== undefined && { timestamp: String(message.timestamp) }),
         });
         byTopic.set(message.topic, list);
       }

@@ -35,7 +35,9 @@ export interface IsolatedPipeline {
   readonly twin: ScratchDatabase;
   readonly analytics: ScratchDatabase;
   readonly env: Record<string, string>;
-  produce(messages: ReadonlyArray<{ key: string; value: Buffer; partition?: number }>): Promise<void>;
+  produce(
+    messages: ReadonlyArray<{ key: string; value: Buffer; partition?: number; timestamp?: number }>,
+  ): Promise<void>;
   startProcessor(extraEnv?: Record<string, string>): Promise<ProcessorProcess>;
   /** `twin projector [args]` on the pipeline's topics and analytics database. */
   startProjector(extraEnv?: Record<string, string>, args?: string[]): Promise<ProcessorProcess>;
