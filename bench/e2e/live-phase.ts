@@ -5,6 +5,7 @@
 import pg from 'pg';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
+import { utcConnection } from '../../src/db/pool.js';
 import { epochMs, utcTimestamp } from '../../src/db/sql-time.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { createFleet, type FaultPlan } from '../../src/simulator/index.js';
@@ -190,7 +191,7 @@ interface CheckpointVersion {
  * version per partition with its commit timestamp. Two commits between polls show as the later one only.
  */
 async function startCheckpointPoller(url: string, group: string, topic: string) {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client(utcConnection(url));
   await client.connect();
   const versions = new Map<number, CheckpointVersion[]>();
   let running = true;

@@ -12,6 +12,7 @@ import {
 } from '../../processors/threshold-detection/index.js';
 import type { SensorReading } from '../../processors/readings/reading.js';
 import type { Config } from '../../src/config.js';
+import { utcConnection } from '../../src/db/pool.js';
 import { createKafka } from '../../src/kafka/client.js';
 
 export const NAIVE_SENSORS = ['temperature', 'vibration', 'load'] as const;
@@ -74,7 +75,7 @@ export async function runNaiveConsumer(options: {
   maxBytes: number;
 }): Promise<NaiveRun> {
   const bounds = simpleBounds();
-  const client = new pg.Client({ connectionString: options.databaseUrl });
+  const client = new pg.Client(utcConnection(options.databaseUrl));
   await client.connect();
   const consumer = createKafka(options.kafka).consumer({
     'group.id': options.groupId,

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { RETENTION_TABLES, type RetentionPolicies } from '../../processors/retention/index.js';
 import { createScratchDatabase } from '../../test/support/postgres.js';
 import { migrateDatabases } from '../../src/db/migrate.js';
+import { utcConnection } from '../../src/db/pool.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetricsRegistry } from '../../src/metrics.js';
 import { createRetentionMetrics, runRetentionJob } from '../../src/retention/index.js';
@@ -14,8 +15,8 @@ const batchSize = Number(process.argv[3] ?? 5_000);
 
 const twinDb = await createScratchDatabase('retention_bench_twin');
 const analyticsDb = await createScratchDatabase('retention_bench_analytics');
-const twin = new pg.Pool({ connectionString: twinDb.url, max: 2 });
-const analytics = new pg.Pool({ connectionString: analyticsDb.url, max: 2 });
+const twin = new pg.Pool({ ...utcConnection(twinDb.url), max: 2 });
+const analytics = new pg.Pool({ ...utcConnection(analyticsDb.url), max: 2 });
 try {
   await migrateDatabases({ twinUrl: twinDb.url, analyticsUrl: analyticsDb.url });
   const now = Date.now();

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import pg from 'pg';
 import { SERVICE_NODE_FLAGS } from '../../src/apps/node-flags.js';
 import { loadConfig } from '../../src/config.js';
+import { utcConnection } from '../../src/db/pool.js';
 
 const MACHINES = 300;
 const RATE = 3_000;
@@ -112,8 +113,8 @@ const goLive = () =>
     ],
     'ignore',
   );
-const twinDb = new pg.Pool({ connectionString: config.databases.twinUrl, max: 1 });
-const analyticsDb = new pg.Pool({ connectionString: config.databases.analyticsUrl, max: 1 });
+const twinDb = new pg.Pool({ ...utcConnection(config.databases.twinUrl), max: 1 });
+const analyticsDb = new pg.Pool({ ...utcConnection(config.databases.analyticsUrl), max: 1 });
 
 /** Sums of the processor's metrics by name and label set, from its /metrics text. */
 async function scrape(): Promise<Map<string, number>> {

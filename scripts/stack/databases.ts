@@ -1,5 +1,6 @@
 // Makes sure each configured database exists on a server that answers: created when missing, never altered.
 import pg from 'pg';
+import { utcConnection } from '../../src/db/pool.js';
 import { StackError } from './processes.js';
 
 const DATABASE_MISSING = '3D000';
@@ -34,7 +35,7 @@ export async function ensureDatabase(name: string, url: string): Promise<'exists
 }
 
 async function withClient(url: string, use: (client: pg.Client) => Promise<void>): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({ ...utcConnection(url), connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
     await use(client);

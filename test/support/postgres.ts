@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
+import { utcConnection } from '../../src/db/pool.js';
 
 const config = loadConfig();
 
@@ -12,9 +13,17 @@ export function urlForDatabase(database: string, base = config.databases.twinUrl
   return url.toString();
 }
 
+/** `url` with the product's session options in it: a pool or client opened on it runs in UTC, as the product's do. */
+function withUtcSession(url: string): string {
+  const { connectionString, options } = utcConnection(url);
+  const parsed = new URL(connectionString);
+  parsed.searchParams.set('options', options);
+  return parsed.toString();
+}
+
 async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({
-    connectionString: urlForDatabase('postgres'),
+    ...utcConnection(urlForDatabase('postgres')),
     connectionTimeoutMillis: 10_000,
   });
   await client.connect();
@@ -27,6 +36,10 @@ async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> 
 
 export interface ScratchDatabase {
   readonly name: string;
+  /**
+   * The database's URL, with `options=-c TimeZone=UTC` (UTC_SESSION_OPTIONS) in it: whatever a test opens on it
+   * (its own pools, the processes it spawns) runs in UTC, as the product's pools do.
+   */
   readonly url: string;
   drop(): Promise<void>;
 }
@@ -36,7 +49,7 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
   await onServer((client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
   return {
     name,
-    url: urlForDatabase(name),
+    url: withUtcSession(urlForDatabase(name)),
     drop: () =>
       onServer(async (client) => {
         // A pool's end() returns before its connections have closed; FORCE terminating one that is still closing
@@ -65,9 +78,9 @@ export function toleratingDrop(pool: pg.Pool): pg.Pool {
   return pool;
 }
 
-/** Runs `work` with a client on `url`, closing it after. */
+/** Runs `work` with a client on `url` (its session in UTC), closing it after. */
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({ ...utcConnection(url), connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     return await work(client);
