@@ -88,7 +88,8 @@ const environment = z.object({
   METRICS_WINDOW_MS: positiveInt
     .refine((ms) => 3_600_000 % ms === 0, { message: 'must divide one hour (3600000 ms)' })
     .default(60_000),
-  METRICS_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  // Availability is time-based: a reading's status holds until the machine's next reading, at most this long.
+  METRICS_MAX_READING_GAP_MS: positiveInt.max(3_600_000).default(30_000),
   ALERT_AUTO_RESOLVE: z
     .string()
     .trim()
@@ -192,8 +193,14 @@ export interface Config {
     readonly batchSize: number;
     /** Base window of performance_metrics (divides one hour, so hourly and daily roll-ups are exact). */
     readonly windowMs: number;
-    /** How long after its end a window still takes late readings (judged on the partition's stream time). */
+    /**
+     * How long after its end, on the readings partitions' arrival clock (projector_checkpoints.stream_time), a
+     * window may still change: the backlog horizon, since a backlog is applied up to it (0: no horizon, so no
+     * bound; retention then goes by its periods alone).
+     */
     readonly windowGraceMs: number;
+    /** The longest a reading's status is taken to hold: a longer gap between readings is unknown time. */
+    readonly maxReadingGapMs: number;
     /** How long the broker may hold a readings fetch to fill it (fewer, fuller window batches). */
     readonly windowFetchWaitMs: number;
   };
@@ -233,6 +240,11 @@ export function loadConfig(env: Environment = process.env): Config {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
+  if (present.METRICS_GRACE_MS !== undefined) {
+    throw new ConfigError(
+      'invalid configuration: METRICS_GRACE_MS is gone: performance windows judge lateness per machine as the processor does, with LATE_GRACE_MS and BACKLOG_HORIZON_MS (docs/time.md); unset it',
+    );
+  }
   const parsed = environment.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -305,7 +317,8 @@ export function loadConfig(env: Environment = process.env): Config {
       groupId: e.PROJECTOR_GROUP_ID,
       batchSize: e.PROJECTOR_BATCH_SIZE,
       windowMs: e.METRICS_WINDOW_MS,
-      windowGraceMs: e.METRICS_GRACE_MS,
+      windowGraceMs: e.BACKLOG_HORIZON_MS,
+      maxReadingGapMs: e.METRICS_MAX_READING_GAP_MS,
       windowFetchWaitMs: e.PROJECTOR_WINDOW_FETCH_WAIT_MS,
     },
     alerting: {

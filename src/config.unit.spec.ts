@@ -53,6 +53,49 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it('given nothing, the processor and the projector share one arrival rule: 60 s ahead, 30 s grace, a 7-day horizon', () => {
+    const config = loadConfig({});
+    expect(config.arrival).toEqual({
+      maxAheadMs: 60_000,
+      lateGraceMs: 30_000,
+      backlogHorizonMs: 7 * 24 * 3_600_000,
+    });
+    expect(config.processor).toMatchObject({ maxFutureSkewMs: 60_000, lateGraceMs: 30_000 });
+    expect(config.projector).toMatchObject({
+      windowMs: 60_000,
+      maxReadingGapMs: 30_000,
+      windowGraceMs: 7 * 24 * 3_600_000,
+    });
+  });
+
+  it('given LATE_GRACE_MS, MAX_FUTURE_SKEW_MS and BACKLOG_HORIZON_MS, the arrival rule and the processor read them', () => {
+    const config = loadConfig({
+      LATE_GRACE_MS: '5000',
+      MAX_FUTURE_SKEW_MS: '2000',
+      BACKLOG_HORIZON_MS: '0',
+      METRICS_MAX_READING_GAP_MS: '10000',
+    });
+    expect(config.arrival).toEqual({ maxAheadMs: 2_000, lateGraceMs: 5_000, backlogHorizonMs: 0 });
+    expect(config.processor).toMatchObject({ maxFutureSkewMs: 2_000, lateGraceMs: 5_000 });
+    expect(config.projector).toMatchObject({ maxReadingGapMs: 10_000, windowGraceMs: 0 });
+  });
+
+  it.each([
+    ['BACKLOG_HORIZON_MS', '-1'],
+    ['METRICS_MAX_READING_GAP_MS', '0'],
+    ['METRICS_MAX_READING_GAP_MS', '3600001'],
+  ])('given %s=%s, fails naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^invalid configuration: ${name}: `));
+  });
+
+  it('given METRICS_GRACE_MS, which is gone, refuses to start with one line naming what replaced it', () => {
+    expect(() => loadConfig({ METRICS_GRACE_MS: '30000' })).toThrow(ConfigError);
+    expect(() => loadConfig({ METRICS_GRACE_MS: '30000' })).toThrow(
+      /^invalid configuration: METRICS_GRACE_MS is gone: .*LATE_GRACE_MS and BACKLOG_HORIZON_MS[^\n]*$/,
+    );
+    expect(() => loadConfig({ METRICS_GRACE_MS: '' })).not.toThrow();
+  });
+
   it('given SASL without credentials, says what is missing', () => {
     expect(() => loadConfig({ KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' })).toThrow(
       /needs KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD/,

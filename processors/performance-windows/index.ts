@@ -1,11 +1,13 @@
-// Performance windows: event-time tumbling windows of readings per machine, their sums, and the OEE-style
-// metrics of performance_metrics computed from them (base window, hourly and daily roll-ups).
+// Performance windows: event-time tumbling windows of readings per machine, their sums (values, and the time
+// each reading's status covers), and the OEE-style metrics of performance_metrics computed from them (base
+// window, hourly and daily roll-ups).
 export {
   DEFAULT_WINDOW_OPTIONS,
   aggregateReadings,
   emptyWindowPosition,
   resolveWindowOptions,
   type AggregateCounts,
+  type ArrivingReading,
   type AggregateInput,
   type AggregateOutput,
   type MachineWindowPosition,
@@ -21,6 +23,7 @@ export {
   fixedSum,
   mergeSums,
   rollUpStart,
+  unknownPercentage,
   windowMetrics,
   windowStartOf,
   type RollUpResolution,

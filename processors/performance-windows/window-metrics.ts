@@ -33,6 +33,14 @@ export interface WindowTotals {
   goodCount: number;
   rejectCount: number;
   anomalyCount: number;
+  /**
+   * Time known, ms: covered by a reading's status (from its event time to the machine's next reading, at most
+   * the maximum reading gap). The rest of the window is unknown. Integers, so sums are exact.
+   */
+  coveredMs: number;
+  /** Of coveredMs, time in RUNNING and in MAINTENANCE (planned downtime). */
+  runningMs: number;
+  maintenanceMs: number;
 }
 
 /** One machine's base window: [windowStart, windowStart + windowMs), epoch ms UTC. */
@@ -66,6 +74,9 @@ export function emptySums(machineId: string, windowStart: number, windowMs: numb
     goodCount: 0,
     rejectCount: 0,
     anomalyCount: 0,
+    coveredMs: 0,
+    runningMs: 0,
+    maintenanceMs: 0,
   };
 }
 
@@ -90,6 +101,9 @@ export function mergeSums(a: WindowSums, b: WindowSums): WindowSums {
     goodCount: a.goodCount + b.goodCount,
     rejectCount: a.rejectCount + b.rejectCount,
     anomalyCount: a.anomalyCount + b.anomalyCount,
+    coveredMs: a.coveredMs + b.coveredMs,
+    runningMs: a.runningMs + b.runningMs,
+    maintenanceMs: a.maintenanceMs + b.maintenanceMs,
   };
 }
 
@@ -120,7 +134,9 @@ function numeric52(value: number): number {
 
 /**
  * The metrics of a window or roll-up, OEE-style, from its sums:
- * - availability A = runningReadings / plannedReadings (null when nothing was planned: all MAINTENANCE);
+ * - availability A = RUNNING time / planned time, where planned time = known (covered) time − MAINTENANCE
+ *   time; unknown time (no reading covering it) counts neither way. Null when no time was planned (nothing
+ *   known, or all MAINTENANCE);
  * - performance P = min(1, mean running load / 100) (0 with no RUNNING reading): load is % of rated load;
  * - quality Q = good / (good + reject), 1 when no part was counted;
  * - uptime_percentage = 100·A, efficiency_rating = 100·A·P·Q.
@@ -129,7 +145,8 @@ function numeric52(value: number): number {
  */
 export function windowMetrics(sums: WindowTotals): WindowMetrics {
   const average = (sum: number) => (sums.readings === 0 ? null : numeric52(sum / SUM_SCALE / sums.readings));
-  const availability = sums.plannedReadings === 0 ? null : sums.runningReadings / sums.plannedReadings;
+  const plannedMs = sums.coveredMs - sums.maintenanceMs;
+  const availability = plannedMs <= 0 ? null : Math.min(1, Math.max(0, sums.runningMs / plannedMs));
   const performance =
     sums.runningReadings === 0
       ? 0
@@ -144,4 +161,13 @@ export function windowMetrics(sums: WindowTotals): WindowMetrics {
     efficiencyRating: availability === null ? null : numeric52(100 * availability * performance * quality),
     anomalyCount: sums.anomalyCount,
   };
+}
+
+/**
+ * The share of a window (or roll-up) of `lengthMs` that no reading covers, as a percentage (0 to 100, two
+ * decimals): how much of it the metrics know nothing about.
+ */
+export function unknownPercentage(sums: Pick<WindowTotals, 'coveredMs'>, lengthMs: number): number {
+  const unknown = Math.min(lengthMs, Math.max(0, lengthMs - sums.coveredMs));
+  return numeric52((100 * unknown) / lengthMs);
 }

@@ -4,6 +4,7 @@ import {
   baseResolution,
   mergeSums,
   rollUpStart,
+  unknownPercentage,
   windowMetrics,
   windowStartOf,
   type WindowSums,
@@ -12,7 +13,7 @@ import {
 const sums = (inUnits: Partial<WindowSums> = {}): WindowSums => windowSums('press-1', T0, 60_000, inUnits);
 
 describe('windowMetrics', () => {
-  it('given 10 planned readings, 8 running at 75 % load and 95 good of 100 parts, then uptime 80 and efficiency 0.8·0.75·0.95', () => {
+  it('given 50 s planned, 40 s running at 75 % load and 95 good of 100 parts, then uptime 80 and efficiency 0.8·0.75·0.95', () => {
     const metrics = windowMetrics(
       sums({
         readings: 12,
@@ -25,6 +26,9 @@ describe('windowMetrics', () => {
         goodCount: 95,
         rejectCount: 5,
         anomalyCount: 2,
+        coveredMs: 60_000,
+        maintenanceMs: 10_000,
+        runningMs: 40_000,
       }),
     );
     expect(metrics).toEqual({
@@ -37,25 +41,77 @@ describe('windowMetrics', () => {
     });
   });
 
-  it('given only MAINTENANCE readings, then availability is undefined: uptime and efficiency are null', () => {
-    const metrics = windowMetrics(sums({ readings: 3, sumLoad: 30, sumTemperature: 90, sumVibration: 3 }));
+  it('given only MAINTENANCE time, then availability is undefined: uptime and efficiency are null', () => {
+    const metrics = windowMetrics(
+      sums({
+        readings: 3,
+        sumLoad: 30,
+        sumTemperature: 90,
+        sumVibration: 3,
+        coveredMs: 60_000,
+        maintenanceMs: 60_000,
+      }),
+    );
     expect(metrics.uptimePercentage).toBeNull();
     expect(metrics.efficiencyRating).toBeNull();
     expect(metrics.averageLoad).toBe(10);
   });
 
-  it('given planned readings but none RUNNING, then uptime and efficiency are 0', () => {
-    const metrics = windowMetrics(sums({ readings: 4, sumLoad: 40, plannedReadings: 4 }));
+  it('given planned time but none RUNNING, then uptime and efficiency are 0', () => {
+    const metrics = windowMetrics(sums({ readings: 4, sumLoad: 40, plannedReadings: 4, coveredMs: 40_000 }));
     expect(metrics.uptimePercentage).toBe(0);
     expect(metrics.efficiencyRating).toBe(0);
   });
 
   it('given running above rated load and no parts counted, then performance is capped at 1 and quality is 1', () => {
     const metrics = windowMetrics(
-      sums({ readings: 2, sumLoad: 240, plannedReadings: 2, runningReadings: 2, sumLoadRunning: 240 }),
+      sums({
+        readings: 2,
+        sumLoad: 240,
+        plannedReadings: 2,
+        runningReadings: 2,
+        sumLoadRunning: 240,
+        coveredMs: 60_000,
+        runningMs: 60_000,
+      }),
     );
     expect(metrics.uptimePercentage).toBe(100);
     expect(metrics.efficiencyRating).toBe(100);
+  });
+
+  it('given one RUNNING reading and then silence, then uptime is of the known time only, the rest is unknown', () => {
+    // 30 s covered by the reading (the maximum gap), 30 s nobody knows about.
+    const window = sums({
+      readings: 1,
+      sumLoad: 80,
+      plannedReadings: 1,
+      runningReadings: 1,
+      sumLoadRunning: 80,
+      coveredMs: 30_000,
+      runningMs: 30_000,
+    });
+    expect(windowMetrics(window)).toMatchObject({ uptimePercentage: 100, efficiencyRating: 80 });
+    expect(unknownPercentage(window, 60_000)).toBe(50);
+  });
+
+  it('given RUNNING then FAULT time, then uptime is the RUNNING share of the planned time, not of the readings', () => {
+    // Nine readings in 10 s of RUNNING, one FAULT reading holding 30 s.
+    const window = sums({
+      readings: 10,
+      plannedReadings: 10,
+      runningReadings: 9,
+      sumLoadRunning: 9 * 100,
+      coveredMs: 40_000,
+      runningMs: 10_000,
+    });
+    expect(windowMetrics(window).uptimePercentage).toBe(25);
+    expect(unknownPercentage(window, 60_000)).toBe(33.33);
+  });
+
+  it('given no time known, then availability is undefined, and all of the window is unknown', () => {
+    const window = sums({ readings: 2, sumLoad: 100, plannedReadings: 2, runningReadings: 2 });
+    expect(windowMetrics(window)).toMatchObject({ uptimePercentage: null, efficiencyRating: null });
+    expect(unknownPercentage(window, 60_000)).toBe(100);
   });
 
   it('given a window with anomalies only, then the averages are null and the anomalies counted', () => {
@@ -80,19 +136,37 @@ describe('windowMetrics', () => {
     expect(windowMetrics(sums({ readings: 1, sumTemperature: -2.125 })).averageTemperature).toBe(-2.13);
   });
 
-  it('given two windows of different sizes, when rolled up by sums, then the result weighs each reading once', () => {
-    const a = sums({ readings: 1, sumLoad: 10, plannedReadings: 1 });
-    const b = sums({ readings: 3, sumLoad: 90, plannedReadings: 3, runningReadings: 3, sumLoadRunning: 90 });
+  it('given two windows of different sizes, when rolled up by sums, then the result weighs each reading and each ms once', () => {
+    const a = sums({ readings: 1, sumLoad: 10, plannedReadings: 1, coveredMs: 10_000 });
+    const b = sums({
+      readings: 3,
+      sumLoad: 90,
+      plannedReadings: 3,
+      runningReadings: 3,
+      sumLoadRunning: 90,
+      coveredMs: 30_000,
+      runningMs: 30_000,
+    });
     const rolled = windowMetrics(mergeSums(a, b));
     expect(rolled.averageLoad).toBe(25); // not (10 + 30) / 2
     expect(rolled.uptimePercentage).toBe(75); // not (0 + 100) / 2
+    expect(unknownPercentage(mergeSums(a, b), 2 * 60_000)).toBe(66.67);
   });
 });
 
 describe('mergeSums', () => {
   it('given two partial sums of one window, when merged, then every sum and count adds up', () => {
-    const a = sums({ readings: 1, sumLoad: 1, goodCount: 2, rejectCount: 1, anomalyCount: 1 });
-    const b = sums({ readings: 2, sumLoad: 3, plannedReadings: 2, runningReadings: 1, sumLoadRunning: 3 });
+    const a = sums({ readings: 1, sumLoad: 1, goodCount: 2, rejectCount: 1, anomalyCount: 1, coveredMs: 5 });
+    const b = sums({
+      readings: 2,
+      sumLoad: 3,
+      plannedReadings: 2,
+      runningReadings: 1,
+      sumLoadRunning: 3,
+      coveredMs: 7,
+      runningMs: 4,
+      maintenanceMs: 2,
+    });
     expect(mergeSums(a, b)).toEqual(
       sums({
         readings: 3,
@@ -103,6 +177,9 @@ describe('mergeSums', () => {
         goodCount: 2,
         rejectCount: 1,
         anomalyCount: 1,
+        coveredMs: 12,
+        runningMs: 4,
+        maintenanceMs: 2,
       }),
     );
   });

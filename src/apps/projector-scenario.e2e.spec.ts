@@ -1,6 +1,7 @@
 // A scripted day in the life of one machine, through the real processor and projector: it overheats,
 // escalates, is acknowledged, clears, then flaps. The alert rows and their transitions must tell that story
-// without a storm of alerts; and a late reading inside the window grace corrects its window, one beyond does not.
+// without a storm of alerts; and an out-of-order reading inside LATE_GRACE_MS of its machine's latest event time
+// corrects its window, one beyond does not.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReading } from '../../schemas/sensor-reading-codec.js';
@@ -66,7 +67,7 @@ describe('projector scenario: overheat, escalate, acknowledge, clear, flap', () 
     const env = {
       ALERT_AUTO_RESOLVE: 'TEMPERATURE_HIGH',
       METRICS_WINDOW_MS: '60000',
-      METRICS_GRACE_MS: '30000',
+      LATE_GRACE_MS: '30000',
     };
     const processor = await pipeline.startProcessor(env);
     const projector = await pipeline.startProjector(env);
@@ -162,8 +163,8 @@ describe('projector scenario: overheat, escalate, acknowledge, clear, flap', () 
     expect(story[0]!.transitions[2]!.note).toBe(a.ok ? 'checking' : null);
     expect(story[0]!.resolutionTime).not.toBeNull();
 
-    // Windows: 20 s more of readings put stream time at T0 + 739 s, so the window [660 s, 720 s) ended 19 s
-    // ago (inside the 30 s grace) and the first window [0, 60 s) long ago.
+    // Windows: 20 s more of readings put the machine at T0 + 739 s. A reading of 719.5 s is 19.5 s behind it
+    // (inside the 30 s grace): it corrects the window [660 s, 720 s). One of 0.5 s is late.
     await produce(segment(s, 740, 60));
     await pipeline.waitUntilProjected(60_000);
     const windowRows = async (start: number) =>
@@ -178,7 +179,7 @@ describe('projector scenario: overheat, escalate, acknowledge, clear, flap', () 
     const oldStart = T0;
     const before = { recent: await windowRows(recentStart), old: await windowRows(oldStart) };
     await produce([
-      { ...segment(0, 1, 61)[0]!, timestamp: recentStart + 500, seq: 100_000 },
+      { ...segment(0, 1, 61)[0]!, timestamp: T0 + 719_500, seq: 100_000 },
       { ...segment(0, 1, 61)[0]!, timestamp: oldStart + 500, seq: 100_001 },
     ]);
     await pipeline.waitUntilProjected(60_000);

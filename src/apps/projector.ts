@@ -20,6 +20,7 @@ import { checkDatabase, checkKafka } from '../lifecycle/preflight.js';
 import { createProjectorMetrics } from '../projector/projector-metrics.js';
 import { runService } from '../lifecycle/service.js';
 import { WindowProjection } from '../projector/window-projection.js';
+import { resolveWindowOptions } from '../../processors/performance-windows/index.js';
 
 export async function runProjector(options: { rebuild: boolean }): Promise<void> {
   const config = loadConfig();
@@ -42,7 +43,7 @@ export async function runProjector(options: { rebuild: boolean }): Promise<void>
     process.exit(1);
   };
   const budget = config.startupTimeoutMs;
-  const { groupId, batchSize, windowMs, windowGraceMs } = config.projector;
+  const { groupId, batchSize, windowMs, windowGraceMs, maxReadingGapMs } = config.projector;
 
   try {
     process.exitCode = await runService({
@@ -106,9 +107,10 @@ export async function runProjector(options: { rebuild: boolean }): Promise<void>
           config.topics.readings,
           'readings',
           new WindowProjection({
-            window: { windowMs, graceMs: windowGraceMs },
+            // Readings are judged by the processor's own rule: per machine, on the arrival clock.
+            window: resolveWindowOptions({ windowMs, maxReadingGapMs, arrival: config.arrival }),
             maxMessageBytes: config.processor.maxMessageBytes,
-            maxFutureSkewMs: config.processor.maxFutureSkewMs,
+            windowsFinalAfterMs: windowGraceMs,
             metrics,
           }),
           // Windows cost rows per machine per batch: fuller batches under light load, a second at most behind.

@@ -1,11 +1,18 @@
 // sensor.readings → performance windows: each batch's readings are summed per machine and event-time window
 // (processors/performance-windows), the sums added to performance_windows and the affected performance_metrics
-// rows (base window, hour, day) recomputed, all in the batch's transaction with the checkpoint. The partition's
-// stream time travels with the checkpoint, so lateness is judged the same way on a rebuild.
+// rows (base window, hour, day) recomputed, all in the batch's transaction with the checkpoint. Each reading is
+// judged as the processor judges it (processors/readings/arrival.ts): re-timed to its arrival when its gateway's
+// clock runs ahead, late against its own machine's latest event time (kept in projector_positions) or beyond
+// the backlog horizon on the arrival clock. The checkpoint carries the partition's arrival clock (the largest
+// LogAppendTime seen, clock ticks included), so a rebuild and an incremental run judge every reading alike.
 import type pg from 'pg';
 import { decodeReading } from '../../schemas/sensor-reading-codec.js';
-import type { SensorReading } from '../../processors/readings/reading.js';
-import { aggregateReadings, type WindowOptions } from '../../processors/performance-windows/index.js';
+import { TICK_HEADER } from '../../processors/readings/arrival.js';
+import {
+  aggregateReadings,
+  type ArrivingReading,
+  type WindowOptions,
+} from '../../processors/performance-windows/index.js';
 import {
   addWindowSums,
   loadWindowPositions,
@@ -19,7 +26,11 @@ import type { ProjectorMetrics } from './projector-metrics.js';
 export interface WindowProjectionOptions {
   readonly window: WindowOptions;
   readonly maxMessageBytes: number;
-  readonly maxFutureSkewMs: number;
+  /**
+   * How long after its end, on the arrival clock, a window may still change (the backlog horizon): the
+   * `twin_projector_window_closes_total` count and retention's final days use it.
+   */
+  readonly windowsFinalAfterMs: number;
   readonly metrics: ProjectorMetrics;
 }
 
@@ -56,34 +67,43 @@ export class WindowProjection implements ProjectionStep {
     streamTime: number | null,
   ) {
     const { metrics, window } = this.options;
-    const readings: SensorReading[] = [];
+    const readings: ArrivingReading[] = [];
+    let clock = streamTime;
     let invalid = 0;
     for (const message of messages) {
-      // The same checks as the processor's: what it dead-letters is not a reading here either.
+      const arrivalTime = Number(message.timestamp);
+      if (clock === null || arrivalTime > clock) clock = arrivalTime;
+      // The processor's clock ticks carry an arrival time only.
+      if (message.headers?.[TICK_HEADER] !== undefined) continue;
+      // The same checks as the processor's: what it dead-letters is not a reading here either. A clock running
+      // ahead is not refused: the reading is re-timed to its arrival, as the processor does.
       const decoded = decodeReading(message.value, {
         maxBytes: this.options.maxMessageBytes,
-        nowMs: Number(message.timestamp),
-        maxFutureSkewMs: this.options.maxFutureSkewMs,
+        nowMs: arrivalTime,
+        maxFutureSkewMs: Number.POSITIVE_INFINITY,
       });
       if (!decoded.ok || (message.key !== null && message.key.toString() !== decoded.reading.machineId)) {
         invalid += 1;
       } else {
-        readings.push(decoded.reading);
+        readings.push({ reading: decoded.reading, arrivalTime });
       }
     }
     if (invalid > 0) metrics.readings.inc({ outcome: 'invalid' }, invalid);
-    if (readings.length === 0) return { streamTime, newestEventTime: null };
+    metrics.windowCloses.inc(
+      closesBetween(streamTime, clock, window.windowMs, this.options.windowsFinalAfterMs),
+    );
+    if (readings.length === 0) return { streamTime: clock, newestEventTime: null };
 
     const known = this.known.get(partition);
-    const unknown = [...new Set(readings.map((reading) => reading.machineId))].filter(
+    const unknown = [...new Set(readings.map(({ reading }) => reading.machineId))].filter(
       (machineId) => !known?.has(machineId),
     );
     const loaded = await loadWindowPositions(client, unknown);
     const positions = { get: (machineId: string) => loaded.get(machineId) ?? known?.get(machineId) };
-    const folded = aggregateReadings({ streamTime, readings, positions, options: window });
+    const folded = aggregateReadings({ readings, positions, options: window });
     await addWindowSums(client, folded.sums);
     // The readings name their machines' types: ml_model_version is the type's model live at each window's end.
-    const machineTypes = new Map(readings.map((reading) => [reading.machineId, reading.machineType]));
+    const machineTypes = new Map(readings.map(({ reading }) => [reading.machineId, reading.machineType]));
     await refreshPerformanceMetrics(client, folded.sums, window.windowMs, machineTypes);
     await saveWindowPositions(client, folded.positions);
     // Positions loaded but not moved (every reading a duplicate) are worth keeping too.
@@ -92,15 +112,21 @@ export class WindowProjection implements ProjectionStep {
     metrics.readings.inc({ outcome: 'applied' }, folded.counts.applied);
     metrics.readings.inc({ outcome: 'duplicate' }, folded.counts.duplicates);
     metrics.readings.inc({ outcome: 'late' }, folded.counts.late);
-    metrics.windowCloses.inc(closesBetween(streamTime, folded.streamTime, window));
-    const newest = readings.reduce((max, reading) => Math.max(max, reading.timestamp), 0);
-    return { streamTime: folded.streamTime, newestEventTime: newest };
+    return { streamTime: clock, newestEventTime: folded.newestEventTime };
   }
 }
 
-/** Window ends the watermark (stream time − grace) passed when stream time moved from `before` to `after`. */
-function closesBetween(before: number | null, after: number | null, window: WindowOptions): number {
+/**
+ * Window ends the watermark (arrival clock − the time windows stay open to backlogs) passed when the arrival
+ * clock moved from `before` to `after`: windows that can no longer change.
+ */
+function closesBetween(
+  before: number | null,
+  after: number | null,
+  windowMs: number,
+  finalAfterMs: number,
+): number {
   if (before === null || after === null || after <= before) return 0;
-  const closedBy = (t: number) => Math.floor((t - window.graceMs) / window.windowMs);
+  const closedBy = (t: number) => Math.floor((t - finalAfterMs) / windowMs);
   return Math.max(0, closedBy(after) - closedBy(before));
 }

@@ -9,10 +9,12 @@ const READ_MODELS = {
                    average_vibration, uptime_percentage, anomaly_count, efficiency_rating
               FROM performance_metrics ORDER BY machine_id, resolution, calculation_time`,
   windows: `SELECT machine_id, window_start, window_ms, readings, sum_load, sum_temperature, sum_vibration,
-                   planned_readings, running_readings, sum_load_running, good_count, reject_count, anomaly_count
+                   planned_readings, running_readings, sum_load_running, good_count, reject_count, anomaly_count,
+                   covered_ms, running_ms, maintenance_ms
               FROM performance_windows ORDER BY machine_id, window_start`,
   rollups: `SELECT machine_id, resolution, window_start, readings, sum_load, sum_temperature, sum_vibration,
-                   planned_readings, running_readings, sum_load_running, good_count, reject_count, anomaly_count
+                   planned_readings, running_readings, sum_load_running, good_count, reject_count, anomaly_count,
+                   covered_ms, running_ms, maintenance_ms
               FROM performance_rollups ORDER BY machine_id, resolution, window_start`,
   twins: `SELECT machine_id, machine_type, status, status_since, last_event_time, twin, source_partition,
                  source_offset FROM machine_twins ORDER BY machine_id`,

@@ -100,6 +100,8 @@ describe('performance windows repository', () => {
         sumVibration: 21.25,
         plannedReadings: 10,
         runningReadings: 8,
+        coveredMs: 10_000,
+        runningMs: 8_000,
         sumLoadRunning: 640,
         goodCount: 40,
         rejectCount: 2,
@@ -111,6 +113,8 @@ describe('performance windows repository', () => {
         sumVibration: 6,
         plannedReadings: 2,
         runningReadings: 1,
+        coveredMs: 2_000,
+        runningMs: 1_000,
         sumLoadRunning: 95,
         goodCount: 3,
       }),
@@ -121,6 +125,8 @@ describe('performance windows repository', () => {
         sumVibration: 9.9,
         plannedReadings: 3,
         runningReadings: 3,
+        coveredMs: 3_000,
+        runningMs: 3_000,
         sumLoadRunning: 330,
       }),
     ];
@@ -133,6 +139,8 @@ describe('performance windows repository', () => {
         sumVibration: 9,
         plannedReadings: 4,
         runningReadings: 4,
+        coveredMs: 4_000,
+        runningMs: 4_000,
         sumLoadRunning: 260,
         goodCount: 17,
         rejectCount: 1,
@@ -144,6 +152,8 @@ describe('performance windows repository', () => {
         sumVibration: 5,
         plannedReadings: 5,
         runningReadings: 5,
+        coveredMs: 5_000,
+        runningMs: 5_000,
         sumLoadRunning: 250,
       }),
     ];
@@ -194,7 +204,7 @@ describe('performance windows repository', () => {
       expectedRow('press-2', 'PT1M', T, T + MINUTE, b0),
       expectedRow('press-2', 'PT1M', hour23, hour23 + MINUTE, b2),
     ]);
-    // The roll-up adds sums: 13 running of 16 planned, not the mean of 80 % and 83.33 %.
+    // The roll-up adds sums: 13 s running of 16 s planned, not the mean of 80 % and 83.33 %.
     expect(rows[2]?.uptime_percentage).toBe('81.25');
     expect(rows[8]).toMatchObject({ average_load: null, anomaly_count: 1 });
 
@@ -264,12 +274,90 @@ describe('performance windows repository', () => {
     expect((await versions()).map((row) => row.ml_model_version)).toEqual(['v2', 'v2', 'v1', 'v2']);
   });
 
+  it('given time credited in one batch and partly taken back in the next, when added, then the window and its roll-ups hold the difference and the metrics follow', async () => {
+    const start = Date.UTC(2025, 9, 1, 6, 30);
+    // Batch 1: a RUNNING reading at 50 s, credited 30 s (10 here, 20 in the next minute); a FAULT one at 0 s.
+    const credited = [
+      windowSums('drill-4', start, MINUTE, {
+        readings: 2,
+        plannedReadings: 2,
+        runningReadings: 1,
+        coveredMs: 60_000,
+        runningMs: 10_000,
+      }),
+      windowSums('drill-4', start + MINUTE, MINUTE, { coveredMs: 20_000, runningMs: 20_000 }),
+    ];
+    // Batch 2: the next reading, at 55 s, takes back 55 s..1:20 of RUNNING and covers 55 s..1:25 as FAULT.
+    const corrected = [
+      windowSums('drill-4', start, MINUTE, {
+        readings: 1,
+        plannedReadings: 1,
+        coveredMs: 0,
+        runningMs: -5_000,
+      }),
+      windowSums('drill-4', start + MINUTE, MINUTE, { coveredMs: 5_000, runningMs: -20_000 }),
+    ];
+    for (const batch of [credited, corrected]) {
+      await inTransaction(pool, async (client) => {
+        await addWindowSums(client, batch);
+        await refreshPerformanceMetrics(client, batch, MINUTE);
+      });
+    }
+    const times = await pool.query<{ window_start: number; covered_ms: number; running_ms: number }>(
+      `SELECT (extract(epoch from window_start) * 1000)::float8 AS window_start, covered_ms, running_ms
+         FROM performance_windows WHERE machine_id = 'drill-4' ORDER BY window_start`,
+    );
+    expect(times.rows).toEqual([
+      { window_start: start, covered_ms: 60_000, running_ms: 5_000 },
+      { window_start: start + MINUTE, covered_ms: 25_000, running_ms: 0 },
+    ]);
+    const rollUps = await pool.query<{ resolution: string; covered_ms: number; running_ms: number }>(
+      `SELECT resolution, covered_ms, running_ms FROM performance_rollups WHERE machine_id = 'drill-4'
+        ORDER BY resolution`,
+    );
+    expect(rollUps.rows).toEqual([
+      { resolution: 'P1D', covered_ms: 85_000, running_ms: 5_000 },
+      { resolution: 'PT1H', covered_ms: 85_000, running_ms: 5_000 },
+    ]);
+    const uptime = (await metricsRows())
+      .filter((row) => row.machine_id === 'drill-4')
+      .map((row) => [row.resolution, row.uptime_percentage]);
+    expect(uptime).toEqual([
+      ['P1D', '5.88'],
+      ['PT1H', '5.88'],
+      ['PT1M', '8.33'],
+      ['PT1M', '0.00'],
+    ]);
+  });
+
   it('given positions saved, when loaded, then they round-trip, and the row keeps the columns of other writers', async () => {
     const seq = emptySeqWindow();
     for (const n of [5, 8, 39, 40]) markSeq(seq, n);
     const positions = new Map<string, MachineWindowPosition>([
-      ['lathe-1', { seq, countersTime: T + 1, lastGood: 123_456_789, lastReject: 0 }],
-      ['lathe-2', { seq: emptySeqWindow(), countersTime: null, lastGood: null, lastReject: null }],
+      [
+        'lathe-1',
+        {
+          seq,
+          countersTime: T + 1,
+          lastGood: 123_456_789,
+          lastReject: 0,
+          lastEventTime: T + 2,
+          lastStatus: 'MAINTENANCE',
+          coveredUntil: T + 30_002,
+        },
+      ],
+      [
+        'lathe-2',
+        {
+          seq: emptySeqWindow(),
+          countersTime: null,
+          lastGood: null,
+          lastReject: null,
+          lastEventTime: null,
+          lastStatus: null,
+          coveredUntil: null,
+        },
+      ],
     ]);
     await pool.query(
       `INSERT INTO projector_positions (machine_id, event_source_offset, event_index, action_id)

@@ -1,5 +1,6 @@
 // The projector's writes for performance metrics, inside its batch transaction: per-window sums and their hour
-// and UTC day roll-ups (added, so a batch's partial sums accumulate), the per-machine window positions, and the
+// and UTC day roll-ups (added, so a batch's partial sums accumulate; a correction of time credited earlier is a
+// negative partial sum), the per-machine window positions, and the
 // performance_metrics rows of each touched window, hour and day, computed from those sums (one row each). One
 // statement per step, whatever the batch size (UNNEST arrays).
 import type { PoolClient } from 'pg';
@@ -17,11 +18,14 @@ import {
   type WindowSums,
   type WindowTotals,
 } from '../../../processors/performance-windows/index.js';
+import { MACHINE_STATUSES, type MachineStatus } from '../../../processors/readings/reading.js';
 import { NO_SEQ, emptySeqWindow } from '../../../processors/twin-state/seq-window.js';
 import { utcTimestamp } from '../sql-time.js';
 
 const numberOrNull = (value: string | number | null): number | null =>
   value === null ? null : Number(value);
+const statusOrNull = (value: string | null): MachineStatus | null =>
+  (MACHINE_STATUSES as readonly string[]).includes(value ?? '') ? (value as MachineStatus) : null;
 
 export interface AnomalyWindowCount {
   readonly machineId: string;
@@ -50,8 +54,12 @@ export async function loadWindowPositions(
     counters_time: string | null;
     last_good: string | null;
     last_reject: string | null;
+    last_event_time: string | null;
+    last_status: string | null;
+    covered_until: string | null;
   }>(
-    `SELECT machine_id, seq_high, seq_recent, seq_older, counters_time, last_good, last_reject
+    `SELECT machine_id, seq_high, seq_recent, seq_older, counters_time, last_good, last_reject,
+            last_event_time, last_status, covered_until
        FROM projector_positions WHERE machine_id = ANY($1::text[])`,
     [[...new Set(machineIds)]],
   );
@@ -65,6 +73,9 @@ export async function loadWindowPositions(
       countersTime: numberOrNull(row.counters_time),
       lastGood: numberOrNull(row.last_good),
       lastReject: numberOrNull(row.last_reject),
+      lastEventTime: numberOrNull(row.last_event_time),
+      lastStatus: statusOrNull(row.last_status),
+      coveredUntil: numberOrNull(row.covered_until),
     });
   }
   return positions;
@@ -81,13 +92,15 @@ export async function saveWindowPositions(
   const noSeq = (position: MachineWindowPosition) => position.seq.high === NO_SEQ;
   await client.query(
     `INSERT INTO projector_positions
-       (machine_id, seq_high, seq_recent, seq_older, counters_time, last_good, last_reject)
+       (machine_id, seq_high, seq_recent, seq_older, counters_time, last_good, last_reject, last_event_time,
+        last_status, covered_until)
      SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::bigint[], $6::bigint[],
-                          $7::bigint[])
+                          $7::bigint[], $8::bigint[], $9::text[], $10::bigint[])
      ON CONFLICT (machine_id) DO UPDATE SET
        seq_high = EXCLUDED.seq_high, seq_recent = EXCLUDED.seq_recent, seq_older = EXCLUDED.seq_older,
        counters_time = EXCLUDED.counters_time, last_good = EXCLUDED.last_good,
-       last_reject = EXCLUDED.last_reject`,
+       last_reject = EXCLUDED.last_reject, last_event_time = EXCLUDED.last_event_time,
+       last_status = EXCLUDED.last_status, covered_until = EXCLUDED.covered_until`,
     [
       entries.map(([machineId]) => machineId),
       entries.map(([, p]) => (noSeq(p) ? null : p.seq.high)),
@@ -96,6 +109,9 @@ export async function saveWindowPositions(
       entries.map(([, p]) => p.countersTime),
       entries.map(([, p]) => p.lastGood),
       entries.map(([, p]) => p.lastReject),
+      entries.map(([, p]) => p.lastEventTime),
+      entries.map(([, p]) => p.lastStatus),
+      entries.map(([, p]) => p.coveredUntil),
     ],
   );
 }
@@ -130,6 +146,9 @@ const SUMS: ReadonlyArray<readonly [string, keyof WindowTotals, string]> = [
   ['good_count', 'goodCount', 'bigint'],
   ['reject_count', 'rejectCount', 'bigint'],
   ['anomaly_count', 'anomalyCount', 'int'],
+  ['covered_ms', 'coveredMs', 'int'],
+  ['running_ms', 'runningMs', 'int'],
+  ['maintenance_ms', 'maintenanceMs', 'int'],
 ];
 const sumValues = (rows: readonly WindowTotals[]) => SUMS.map(([, field]) => rows.map((row) => row[field]));
 

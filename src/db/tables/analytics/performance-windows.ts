@@ -18,6 +18,11 @@ export function windowSumColumns() {
     goodCount: bigint('good_count', { mode: 'number' }).notNull(),
     rejectCount: bigint('reject_count', { mode: 'number' }).notNull(),
     anomalyCount: integer('anomaly_count').notNull(),
+    // Time known, ms: covered by a reading's status (up to the machine's next reading, at most
+    // METRICS_MAX_READING_GAP_MS); the rest is unknown. Of it, RUNNING and MAINTENANCE time.
+    coveredMs: integer('covered_ms').notNull().default(0),
+    runningMs: integer('running_ms').notNull().default(0),
+    maintenanceMs: integer('maintenance_ms').notNull().default(0),
     updatedAt: timestamp('updated_at').default(sql`CURRENT_TIMESTAMP`),
   };
 }

@@ -2,7 +2,9 @@
 // - The last twin event applied (its source reading offset and index): twin.events may repeat after a
 //   processor restart, with the same ids, in the same order.
 // - The last operator action applied (alert_actions.id), so a rebuild replays actions at the same points.
-// - The reading sequence window and the last production counters, for the performance windows.
+// - For the performance windows: the reading sequence window, the last production counters, the machine's
+//   latest event time (lateness is judged per machine against it), and the status of its latest reading with
+//   the end of the time credited to it (the next reading cuts it back).
 import { bigint, doublePrecision, integer, pgTable, varchar } from 'drizzle-orm/pg-core';
 
 export const projectorPositions = pgTable('projector_positions', {
@@ -17,4 +19,7 @@ export const projectorPositions = pgTable('projector_positions', {
   countersTime: bigint('counters_time', { mode: 'number' }),
   lastGood: bigint('last_good', { mode: 'number' }),
   lastReject: bigint('last_reject', { mode: 'number' }),
+  lastEventTime: bigint('last_event_time', { mode: 'number' }),
+  lastStatus: varchar('last_status', { length: 20 }),
+  coveredUntil: bigint('covered_until', { mode: 'number' }),
 });
