@@ -1,8 +1,9 @@
-// twin.events values: the fold's TwinEvent as an Avro single-object (schemas/twin-event.v2.avsc), with the
+// twin.events values: the fold's TwinEvent as an Avro single-object (schemas/twin-event.v3.avsc), with the
 // deterministic event id and the reading's source position; decoding gives the TwinEvent back, so consumers
 // (projector, tests) work with the domain type. v2 adds the optional anomaly.ml (the ML detector's model
 // version, confidence, features); events written as v1 (before it) still decode, with ml null, since every
-// known writer is read as the newest.
+// known writer is read as the newest. v3 adds the anomaly's arrival time and the clock-skew offset and backlog
+// age; from older writers an anomaly is taken as on time (arrival = event time).
 // Not on the wire, so not restored by decoding: an anomaly's calculatedMetrics.status (status rules).
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
@@ -22,11 +23,12 @@ import { schemaFile } from './schema-files.js';
 const loadType = (version: number) =>
   avro.Type.forSchema(JSON.parse(readFileSync(schemaFile(`twin-event.v${version}.avsc`), 'utf8')) as Schema);
 /** The version producers write and consumers read as. */
-export const TWIN_EVENT_LATEST = 2;
+export const TWIN_EVENT_LATEST = 3;
 const twinEventType = loadType(TWIN_EVENT_LATEST);
 export const twinEventRegistry = new SingleObjectRegistry(twinEventType, [
   { version: 1, type: loadType(1) },
-  { version: 2, type: twinEventType },
+  { version: 2, type: loadType(2) },
+  { version: 3, type: twinEventType },
 ]);
 
 export interface EventSource {
@@ -40,7 +42,7 @@ export function twinEventId(source: EventSource, index: number): string {
   return `${source.topic}-${source.partition}-${source.offset}-${index}`;
 }
 
-// The wire records, field for field as in twin-event.v2.avsc (longs are numbers: avsc's default long type).
+// The wire records, field for field as in twin-event.v3.avsc (longs are numbers: avsc's default long type).
 
 /** The reading that caused an event (without machine_id and machine_type: the event has them). */
 export interface EventReadingRecord {
@@ -80,6 +82,8 @@ export interface AnomalyRecord {
   readonly deviation_from_baseline: number | null;
   readonly deviation_variations: number | null;
   readonly duration_ms: number;
+  readonly offset_ms: number | null;
+  readonly backlog_ms: number | null;
   readonly ml: MlDetectionRecord | null;
 }
 
@@ -115,6 +119,7 @@ export interface TwinEventRecord {
   readonly machine_id: string;
   readonly machine_type: string;
   readonly event_time: number;
+  readonly arrival_time: number | null;
   readonly source: EventSource;
   readonly reading: EventReadingRecord | null;
   readonly anomaly: AnomalyRecord | null;
@@ -175,6 +180,8 @@ function anomalyRecord(event: AnomalyEvent): AnomalyRecord {
     deviation_from_baseline: orNull(metrics.deviationFromBaseline?.value),
     deviation_variations: orNull(metrics.deviationFromBaseline?.variations),
     duration_ms: metrics.durationMs,
+    offset_ms: orNull(metrics.offsetMs),
+    backlog_ms: orNull(metrics.backlogMs),
     ml:
       event.ml === undefined
         ? null
@@ -196,6 +203,7 @@ export function twinEventRecord(event: TwinEvent, topic: string, partition: numb
     machine_id: event.machineId,
     machine_type: event.machineType,
     event_time: event.eventTime,
+    arrival_time: 'arrivalTime' in event && event.arrivalTime !== undefined ? event.arrivalTime : null,
     source,
     reading: null,
     anomaly: null,
@@ -241,7 +249,7 @@ export interface DecodedTwinEvent {
 export function decodeTwinEvent(bytes: Buffer): DecodedTwinEvent {
   const decoded = twinEventRegistry.decode(bytes);
   if (!decoded.ok) throw new Error(`twin event: ${decoded.error}`);
-  // avsc has read the value with the v2 schema, which TwinEventRecord spells out field for field.
+  // avsc has read the value with the v3 schema, which TwinEventRecord spells out field for field.
   const record = decoded.value as TwinEventRecord;
   return { eventId: record.event_id, source: record.source, event: twinEventOf(record) };
 }
@@ -294,6 +302,7 @@ function twinEventOf(record: TwinEventRecord): TwinEvent {
             : oneOf(CLEAR_REASONS, anomaly.clear_reason, 'anomaly.clear_reason'),
         reading: record.reading === null ? null : readingOf(record.reading, record),
         calculatedMetrics: metricsOf(anomaly),
+        ...(record.arrival_time !== null && { arrivalTime: record.arrival_time }),
       };
       return anomaly.ml === null ? event : { ...event, ml: mlOf(anomaly.ml) };
     }
@@ -348,6 +357,8 @@ function metricsOf(anomaly: AnomalyRecord): CalculatedMetrics {
       variations: anomaly.deviation_variations,
     };
   }
+  if (anomaly.offset_ms !== null) metrics.offsetMs = anomaly.offset_ms;
+  if (anomaly.backlog_ms !== null) metrics.backlogMs = anomaly.backlog_ms;
   return metrics;
 }
 

@@ -51,11 +51,22 @@ describe('twin event codec', () => {
     }
   });
 
-  it('given events written as v1, when decoded, then they come back as the v2 writer would give them', () => {
+  it('given events written as v1 or v2, when decoded, then they come back as that writer gave them, with no arrival time (on time)', () => {
     for (const event of events) {
-      const v1 = twinEventRegistry.encode(twinEventRecord(event, 'sensor.readings', 0), 1);
-      expect(decodeTwinEvent(v1).event).toEqual(asOnTheWire(event));
+      for (const version of [1, 2]) {
+        const older = twinEventRegistry.encode(twinEventRecord(event, 'sensor.readings', 0), version);
+        expect(decodeTwinEvent(older).event).toEqual(beforeV3(asOnTheWire(event)));
+      }
     }
+  });
+
+  it('given an anomaly that arrived late, when encoded and decoded, then its arrival time comes back', () => {
+    const opened = events.find((event) => event.type === 'ANOMALY_OPENED');
+    if (opened?.type !== 'ANOMALY_OPENED') throw new Error('no opened anomaly');
+    const late = { ...opened, arrivalTime: opened.eventTime + 7_200_000 };
+    const decoded = decodeTwinEvent(encodeTwinEvent(late, 'sensor.readings', 0)).event;
+    expect(decoded).toEqual(asOnTheWire(late));
+    expect(decoded.type === 'ANOMALY_OPENED' && decoded.arrivalTime).toBe(opened.eventTime + 7_200_000);
   });
 
   it('given an ML anomaly, when encoded and decoded, then its model, confidence and features come back', () => {
@@ -95,3 +106,11 @@ describe('twin event codec', () => {
     expect(() => decodeTwinEvent(Buffer.from('{}'))).toThrow(/^twin event: /);
   });
 });
+
+/** What a writer before v3 could say: no arrival time, no clock-skew offset or backlog age. */
+function beforeV3(event: TwinEvent): TwinEvent {
+  if (!('anomalyType' in event)) return event;
+  const { arrivalTime: _arrival, ...rest } = event;
+  const { offsetMs: _offset, backlogMs: _backlog, ...metrics } = rest.calculatedMetrics;
+  return { ...rest, calculatedMetrics: metrics };
+}

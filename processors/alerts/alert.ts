@@ -47,9 +47,9 @@ export interface Alert {
   /** The highest severity seen while the alert was open. */
   readonly severity: Severity;
   readonly status: AlertStatus;
-  /** Event time of the OPENED that created the alert. */
+  /** Arrival clock (docs/time.md) of the OPENED that created the alert: when it became known. */
   readonly openedAt: number;
-  /** Event time of the latest OPENED or ESCALATED applied to it. */
+  /** Arrival clock of the latest OPENED or ESCALATED applied to it. */
   readonly lastSeen: number;
   /** OPENED events folded into this alert after the first (repeats and flapping reopens). */
   readonly repeatCount: number;
@@ -63,7 +63,7 @@ export interface Alert {
   readonly clearedAt: number | null;
   /** The pair opened more than `flapThreshold` times within `flapWindowMs` (as of the latest open). */
   readonly flapping: boolean;
-  /** Event times of the pair's latest opens and clears, inside the flap window, at most flapThreshold + 1. */
+  /** Arrival times of the pair's latest opens and clears, inside the flap window, at most flapThreshold + 1. */
   readonly recentOpens: readonly number[];
   readonly recentClears: readonly number[];
   /** Rule and config of the latest anomaly event applied. */

@@ -98,7 +98,7 @@ function opened(
   const key = pairKey(event.machineId, event.anomalyType);
   const latestId = book.latest[key];
   const previous = current ?? (latestId === undefined ? undefined : book.alerts[latestId]);
-  const at = event.eventTime;
+  const at = raisedAt(event);
   const recentOpens = remember(previous?.recentOpens ?? [], at, policy);
   const flapping = recentOpens.length > policy.flapThreshold;
   const fromEvent = { ruleId: event.ruleId, configVersion: event.configVersion };
@@ -203,13 +203,13 @@ function escalated(book: AlertBook, event: AnomalyEvent, current: Alert): AlertO
     ruleId: event.ruleId,
     configVersion: event.configVersion,
     severity,
-    lastSeen: event.eventTime,
+    lastSeen: raisedAt(event),
   };
   if (severity !== current.severity) {
     alert = withTransition(alert, {
       action: 'escalate',
       by: SYSTEM_ACTOR,
-      at: event.eventTime,
+      at: raisedAt(event),
       from: current.status,
       to: current.status,
       note: `severity ${current.severity} → ${severity}`,
@@ -219,7 +219,7 @@ function escalated(book: AlertBook, event: AnomalyEvent, current: Alert): AlertO
 }
 
 function cleared(book: AlertBook, event: AnomalyEvent, policy: AlertPolicy, current: Alert): AlertOutcome {
-  const at = event.eventTime;
+  const at = raisedAt(event);
   const reason = `cleared: ${event.clearReason ?? 'unknown'}`;
   const base: Alert = {
     ...current,
@@ -245,4 +245,13 @@ function cleared(book: AlertBook, event: AnomalyEvent, policy: AlertPolicy, curr
     note: reason,
   });
   return { book: store(book, alert, false), changes: [{ kind: 'cleared', alert }] };
+}
+
+/**
+ * Alert lifecycles run on the arrival clock: when the condition became known, which is what an operator can react
+ * to (a store-and-forward backlog's anomaly is hours old by its event time). Operator actions are stamped with the
+ * API's wall clock, so MTTA and MTTR subtract times of one kind (docs/time.md).
+ */
+function raisedAt(event: AnomalyEvent): number {
+  return event.arrivalTime ?? event.eventTime;
 }

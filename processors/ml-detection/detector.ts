@@ -293,6 +293,7 @@ function emit(
     machineId: reading.machineId,
     machineType: reading.machineType,
     eventTime: t,
+    arrivalTime: sink.arrivalTime ?? t,
     anomalyType: ML_ANOMALY_TYPE,
     severity,
     previousSeverity: previous === null ? null : SEVERITIES[previous]!,

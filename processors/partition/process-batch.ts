@@ -172,6 +172,7 @@ export function processBatch(
       sink.nextIndex = 0;
       const original = record.reading;
       const arrival = record.arrivalTime ?? original!.timestamp;
+      sink.arrivalTime = arrival;
       const clockAdvanced = clock === null || arrival > clock;
       if (clockAdvanced) clock = arrival;
       if (original === undefined) {

@@ -38,6 +38,11 @@ export interface AnomalyEvent {
   readonly machineType: string;
   /** Time of the transition: the reading's event time; the arrival clock for STALE_DATA and CLOCK_SKEW. */
   readonly eventTime: number;
+  /**
+   * When the message that caused it reached the broker (arrival clock, docs/time.md): what alert lifecycles and
+   * MTTA/MTTR are measured on, beside the operators' wall clock. Absent: on time (eventTime).
+   */
+  readonly arrivalTime?: number;
   /** e.g. TEMPERATURE_HIGH, VIBRATION_RATE, STATUS_FAULT, UNPLANNED_STOP, STALE_DATA (≤ 50 characters). */
   readonly anomalyType: string;
   /** OPENED: as raised; ESCALATED: the new severity; CLEARED: the severity it had. */
@@ -74,5 +79,7 @@ export interface MlDetection {
 export interface EventSink {
   sourceOffset: number;
   nextIndex: number;
+  /** Arrival time of the message being folded (events carry it); absent: their event time. */
+  arrivalTime?: number;
   readonly events: { push(event: AnomalyEvent): unknown };
 }

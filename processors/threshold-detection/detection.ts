@@ -436,6 +436,7 @@ function emit(
     machineId,
     machineType,
     eventTime,
+    arrivalTime: sink.arrivalTime ?? eventTime,
     anomalyType: state.anomalyType,
     severity,
     previousSeverity,
