@@ -268,9 +268,12 @@ describe('query API', () => {
         average_vibration: 3.1,
         uptime_percentage: 100,
         efficiency_rating: 70.5,
+        unknown_percentage: 25,
         anomaly_count: 0,
         ml_model_version: null,
       });
+      // A row without the sums behind it (written before the windows knew time) knows nothing of it.
+      expect(body.items[1]?.unknown_percentage).toBeNull();
     });
 
     it('serves hourly and daily roll-ups by ISO duration or by name', async () => {
@@ -279,6 +282,7 @@ describe('query API', () => {
       );
       expect(hourly.body.resolution).toBe('PT1H');
       expect(hourly.body.items.map((item) => item.window_start)).toEqual([iso(NOW - HOUR)]);
+      expect(hourly.body.items[0]?.unknown_percentage).toBe(10);
       const daily = await get<{ items: Json[]; from: string; to: string }>(
         '/machines/pump-0001/metrics?resolution=P1D',
       );
@@ -767,6 +771,19 @@ async function seed(pool: pg.Pool): Promise<void> {
       [resolution, start, start + length],
     );
   }
+  // The sums behind two of them: 45 s of the first minute known, 54 minutes of the hour.
+  const sums = `readings, sum_load, sum_temperature, sum_vibration, planned_readings, running_readings,
+                sum_load_running, good_count, reject_count, anomaly_count, covered_ms, running_ms`;
+  await pool.query(
+    `INSERT INTO performance_windows (machine_id, window_start, window_ms, ${sums})
+     VALUES ('pump-0001', ${utcTimestamp('$1::float8')}, 60000, 3, 0, 0, 0, 3, 3, 0, 0, 0, 0, 45000, 45000)`,
+    [NOW - 3 * MINUTE],
+  );
+  await pool.query(
+    `INSERT INTO performance_rollups (machine_id, resolution, window_start, ${sums})
+     VALUES ('pump-0001', 'PT1H', ${utcTimestamp('$1::float8')}, 3, 0, 0, 0, 3, 3, 0, 0, 0, 0, 3240000, 3240000)`,
+    [NOW - HOUR],
+  );
 
   const pump1 = anomalies('pump-0001');
   const pump2 = anomalies('pump-0002');

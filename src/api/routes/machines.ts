@@ -1,5 +1,6 @@
 // Machines: the current twin of each (machine_twins, materialized by the projector from TWIN_UPDATED events),
 // its anomalies (anomaly_records, written by the processor) and its performance metrics (performance_metrics).
+import { unknownPercentage } from '../../../processors/performance-windows/index.js';
 import {
   findMachine,
   listMachineAnomalies,
@@ -150,6 +151,11 @@ const metricsItem = {
     average_vibration: nullableNumber,
     uptime_percentage: nullableNumber,
     efficiency_rating: nullableNumber,
+    unknown_percentage: {
+      ...nullableNumber,
+      description:
+        'share of the window no reading covers (a status holds until the next reading, at most METRICS_MAX_READING_GAP_MS); uptime is of the known time only',
+    },
     anomaly_count: { type: ['integer', 'null'] },
     ml_model_version: nullableString,
   },
@@ -389,6 +395,10 @@ export const machineRoutes: ApiRoutes = (app, { analyticsPool, now }) => {
           average_vibration: numberOrNull(row.average_vibration),
           uptime_percentage: numberOrNull(row.uptime_percentage),
           efficiency_rating: numberOrNull(row.efficiency_rating),
+          unknown_percentage:
+            row.covered_ms === null
+              ? null
+              : unknownPercentage({ coveredMs: row.covered_ms }, row.window_end_ms - row.window_start_ms),
           anomaly_count: row.anomaly_count,
           ml_model_version: row.ml_model_version,
         })),

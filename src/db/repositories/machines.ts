@@ -47,6 +47,8 @@ export interface MachineMetricsRow {
   efficiency_rating: string | null;
   anomaly_count: number | null;
   ml_model_version: string | null;
+  /** Time covered by readings, from the window's sums (null for a row without them). */
+  covered_ms: number | null;
 }
 
 /** Rolled-up metrics resolutions; every other resolution is a base window. */
@@ -133,18 +135,25 @@ export async function listMachineMetrics(
   from: number,
   to: number,
 ): Promise<MachineMetricsRow[]> {
-  const which = resolution === 'base' ? `resolution NOT IN ('PT1H', 'P1D')` : `resolution = '${resolution}'`;
+  const which =
+    resolution === 'base' ? `m.resolution NOT IN ('PT1H', 'P1D')` : `m.resolution = '${resolution}'`;
   const result = await pool.query<MachineMetricsRow>(
     // calculation_time is window_start plus at most a day: bounding it too lets the
     // (machine_id, calculation_time) index narrow the scan.
-    `SELECT resolution, ${epochMs('window_start')} AS window_start_ms,
-            ${epochMs('calculation_time')} AS window_end_ms, average_load, average_temperature,
-            average_vibration, uptime_percentage, efficiency_rating, anomaly_count, ml_model_version
-       FROM performance_metrics
-      WHERE machine_id = $1 AND ${which}
-        AND window_start >= ${pgTime('$2')} AND window_start < ${pgTime('$3')}
-        AND calculation_time > ${pgTime('$2')} AND calculation_time <= ${pgTime('$3')} + interval '1 day'
-      ORDER BY window_start`,
+    // The time covered comes from the sums behind the row: the base window's, or the hour's or day's roll-up.
+    `SELECT m.resolution, ${epochMs('m.window_start')} AS window_start_ms,
+            ${epochMs('m.calculation_time')} AS window_end_ms, m.average_load, m.average_temperature,
+            m.average_vibration, m.uptime_percentage, m.efficiency_rating, m.anomaly_count, m.ml_model_version,
+            coalesce(w.covered_ms, r.covered_ms)::float8 AS covered_ms
+       FROM performance_metrics m
+       LEFT JOIN performance_windows w
+         ON m.resolution NOT IN ('PT1H', 'P1D') AND w.machine_id = m.machine_id AND w.window_start = m.window_start
+       LEFT JOIN performance_rollups r
+         ON r.machine_id = m.machine_id AND r.resolution = m.resolution AND r.window_start = m.window_start
+      WHERE m.machine_id = $1 AND ${which}
+        AND m.window_start >= ${pgTime('$2')} AND m.window_start < ${pgTime('$3')}
+        AND m.calculation_time > ${pgTime('$2')} AND m.calculation_time <= ${pgTime('$3')} + interval '1 day'
+      ORDER BY m.window_start`,
     [machineId, from, to],
   );
   return result.rows;

@@ -12,7 +12,10 @@ export const projectorCheckpoints = pgTable(
     partition: integer('partition').notNull(),
     nextOffset: bigint('next_offset', { mode: 'bigint' }).notNull(),
     ownerEpoch: integer('owner_epoch').notNull().default(0),
-    /** Max event time seen on the partition (epoch ms): what window lateness is judged against. */
+    /**
+     * Readings partitions: the arrival clock, the largest LogAppendTime seen (epoch ms, clock ticks included). A
+     * window may still change until it passes the window's end plus BACKLOG_HORIZON_MS (retention waits for it).
+     */
     streamTime: bigint('stream_time', { mode: 'number' }),
     updatedAt: timestamp('updated_at').default(sql`CURRENT_TIMESTAMP`),
   },
