@@ -13,6 +13,7 @@ import {
   clearStaleData,
   judgeClock,
   noteArrival,
+  reportDataGap,
   type ClockSkewPolicy,
   compileMachineTypeConfig,
   isStale,
@@ -223,7 +224,8 @@ export function processBatch(
         const twin = entry.twin;
         noteArrival(twin, arrival, configFor(twin.machineType));
         // Any message of the machine is a sign of life: its loss of signal ends here, on the arrival clock.
-        if (entry.detection !== null && isStale(entry.detection)) {
+        const wasSilent = entry.detection !== null && isStale(entry.detection);
+        if (entry.detection !== null && wasSilent) {
           clearStaleData(entry.detection, reading, arrival, configFor(reading.machineType), sink);
           if (entry.detection.rules.length === 0) entry.detection = null;
           watchForStaleData(heap, entry, configFor(reading.machineType));
@@ -234,6 +236,7 @@ export function processBatch(
           if (slotOf(t) !== slotOf(twin.lastEventTime) || reading.status !== twin.status) due.add(entry);
           if (reading.status !== twin.status) pushStatusChanged(events, sink, reading, twin);
           const typeChanged = reading.machineType !== twin.machineType;
+          if (!wasSilent) reportDataGap(twin, reading, config, sink);
           entry.detection = judgeClock(
             entry.detection,
             twin,

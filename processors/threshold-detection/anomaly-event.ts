@@ -24,6 +24,8 @@ export interface CalculatedMetrics {
   durationMs: number;
   /** STALE_DATA cleared: how far behind its arrival the first reading after the silence was (a backlog). */
   backlogMs?: number;
+  /** STALE_DATA from a gap in the machine's own data (event time), not a silence on the arrival clock. */
+  dataGap?: boolean;
   /** CLOCK_SKEW: the gateway clock's measured offset from the broker's, ms (positive: ahead). */
   offsetMs?: number;
 }

@@ -69,6 +69,7 @@ export {
   MIN_SILENCE_MS,
   advanceStaleData,
   noteArrival,
+  reportDataGap,
   silenceAllowance,
   rebuildStaleIndex,
   watchForStaleData,

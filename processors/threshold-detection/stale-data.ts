@@ -6,10 +6,19 @@
 // deadline, and an advance only looks at the heap's top. Keys are allowed to be early (a machine's
 // deadline only moves later as readings arrive); an early entry is re-keyed when it surfaces. The heap is
 // an index, rebuilt from the twins after a restore or a config change, never part of the snapshot.
+import type { SensorReading } from '../readings/reading.js';
 import type { Twin } from '../twin-state/index.js';
 import type { EventSink } from './anomaly-event.js';
 import type { CompiledConfig } from './compile-config.js';
-import { isStale, openStaleData, type MachineDetection } from './detection.js';
+import {
+  STALE_ANOMALY_TYPE,
+  STALE_RULE_ID,
+  emitRuleEvent,
+  isStale,
+  openStaleData,
+  type MachineDetection,
+  type RuleState,
+} from './detection.js';
 
 /** A machine as stale-data detection sees it; the fold's own entry type extends it. */
 export interface StaleCandidate {
@@ -184,4 +193,45 @@ export function advanceStaleData<E extends StaleCandidate>(
 
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A gap in the machine's own data: an in-order reading more than its type's afterMs after the previous one, in
+ * event time, while its signal was never lost on the arrival clock. (The learned cadence is not used: inside a
+ * burst, arrivals say nothing about the data's own rhythm.) That is a hole inside a backlog (a gateway whose
+ * buffer overflowed, a history sent late): no arrival-clock rule can see it, so STALE_DATA opens and clears at
+ * once, on event time, with `dataGap` set. (Live, the same silence is a loss of signal, reported as it happens.)
+ */
+export function reportDataGap(
+  twin: Twin,
+  reading: SensorReading,
+  config: CompiledConfig,
+  sink: EventSink,
+): void {
+  if (config.staleAfterMs === null) return;
+  const gap = reading.timestamp - twin.lastEventTime;
+  const allowance = config.staleAfterMs;
+  if (!(gap > allowance)) return;
+  const state: RuleState = {
+    ruleId: STALE_RULE_ID,
+    anomalyType: STALE_ANOMALY_TYPE,
+    since: twin.lastEventTime,
+    severity: config.staleSeverity,
+    openedAt: twin.lastEventTime + allowance,
+    escalatingSince: null,
+    clearingSince: null,
+  };
+  emitRuleEvent(sink, 'ANOMALY_OPENED', reading, twin.lastEventTime + allowance, state, config, {
+    value: allowance,
+    bound: allowance,
+    boundSeverity: config.staleSeverity,
+    durationMs: allowance,
+    dataGap: true,
+  });
+  emitRuleEvent(sink, 'ANOMALY_CLEARED', reading, reading.timestamp, state, config, {
+    value: gap,
+    bound: allowance,
+    durationMs: gap,
+    dataGap: true,
+  });
 }

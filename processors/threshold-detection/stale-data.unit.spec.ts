@@ -37,7 +37,7 @@ describe('stale data', () => {
           calculatedMetrics: { value: minutes(5) + 1, bound: minutes(5), durationMs: minutes(5) + 1 },
         },
       ]);
-    driver.when(b.at(minutes(10)), b.at(minutes(20))).then([]); // once
+    driver.when(b.at(minutes(10)), b.at(minutes(15))).then([]); // once
   });
 
   it('given a stale machine, when it reports again with fresh data, then STALE_DATA clears', () => {
@@ -55,7 +55,7 @@ describe('stale data', () => {
           calculatedMetrics: { value: minutes(6), durationMs: minutes(6) },
         },
       ])
-      .when(b.at(minutes(12)))
+      .when(b.at(minutes(9)), b.at(minutes(12)))
       .then([{ type: 'ANOMALY_OPENED', anomalyType: 'STALE_DATA', machineId: 'a' }]); // and is watched again
   });
 
@@ -72,6 +72,31 @@ describe('stale data', () => {
           machineId: 'a',
           eventTime: T0 + minutes(21),
           calculatedMetrics: { durationMs: minutes(21), backlogMs: minutes(20) },
+        },
+      ]);
+  });
+
+  it('given a backlog with a hole in it, when it arrives in a burst, then STALE_DATA opens and clears at once on event time, marked as a data gap', () => {
+    const a = machine('a', 'line');
+    const burst = T0 + minutes(60);
+    const backlog = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12 + 7 * 60, 13 + 7 * 60].map(
+      (s, i) => [a.at(seconds(s)), burst + i] as const,
+    );
+    given([line(minutes(5))])
+      .whenArriving(...backlog)
+      .then([
+        { type: 'STATUS_CHANGED' },
+        {
+          type: 'ANOMALY_OPENED',
+          anomalyType: 'STALE_DATA',
+          eventTime: T0 + seconds(12) + minutes(5),
+          calculatedMetrics: { dataGap: true, bound: minutes(5) },
+        },
+        {
+          type: 'ANOMALY_CLEARED',
+          anomalyType: 'STALE_DATA',
+          eventTime: T0 + seconds(12) + minutes(7),
+          calculatedMetrics: { dataGap: true, durationMs: minutes(7) },
         },
       ]);
   });
