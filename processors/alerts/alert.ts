@@ -47,9 +47,15 @@ export interface Alert {
   /** The highest severity seen while the alert was open. */
   readonly severity: Severity;
   readonly status: AlertStatus;
-  /** Arrival clock (docs/time.md) of the OPENED that created the alert: when it became known. */
+  /** When the condition began on the machine: the OPENED's event time (alerts.timestamp). */
   readonly openedAt: number;
-  /** Arrival clock of the latest OPENED or ESCALATED applied to it. */
+  /**
+   * When the alert was raised: the OPENED's arrival time (docs/time.md; alerts.created_at). The lifecycle runs on
+   * this clock (system transitions at their events' arrival, operator actions at the API's wall clock), so MTTA
+   * and MTTR subtract times of one kind however late or skewed the data was.
+   */
+  readonly raisedAt: number;
+  /** Event time of the latest OPENED or ESCALATED applied to it. */
   readonly lastSeen: number;
   /** OPENED events folded into this alert after the first (repeats and flapping reopens). */
   readonly repeatCount: number;

@@ -108,7 +108,7 @@ function opened(
       ...current,
       ...fromEvent,
       severity: higher(current.severity, event.severity),
-      lastSeen: at,
+      lastSeen: event.eventTime,
       repeatCount: current.repeatCount + 1,
       cleared: false,
       clearedAt: null,
@@ -135,7 +135,7 @@ function opened(
         ...fromEvent,
         status: 'NEW',
         severity: higher(previous.severity, event.severity),
-        lastSeen: at,
+        lastSeen: event.eventTime,
         repeatCount: previous.repeatCount + 1,
         resolutionTime: null,
         shelvedUntil: null,
@@ -164,8 +164,9 @@ function opened(
     alertType: event.anomalyType,
     severity: event.severity,
     status: 'NEW',
-    openedAt: at,
-    lastSeen: at,
+    openedAt: event.eventTime,
+    raisedAt: at,
+    lastSeen: event.eventTime,
     repeatCount: 0,
     assignedTo: null,
     resolutionTime: null,
@@ -203,7 +204,7 @@ function escalated(book: AlertBook, event: AnomalyEvent, current: Alert): AlertO
     ruleId: event.ruleId,
     configVersion: event.configVersion,
     severity,
-    lastSeen: raisedAt(event),
+    lastSeen: event.eventTime,
   };
   if (severity !== current.severity) {
     alert = withTransition(alert, {

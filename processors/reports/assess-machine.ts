@@ -196,9 +196,11 @@ function anomalyFigures(anomalies: readonly AnomalyTally[]): AnomalyFigures {
 }
 
 /**
- * Alerts opened in the period, as of its end (later operator actions belong to the next report): time to
- * acknowledge runs from the open to the first acknowledge, time to resolve to the first resolve or
- * auto-resolve; an alert's status at the end is the `to` of its last transition before the end.
+ * Alerts whose condition began in the period, as of its end (later operator actions belong to the next report):
+ * time to acknowledge runs from when the alert was raised to the first acknowledge, time to resolve to the first
+ * resolve or auto-resolve; an alert's status at the end is the `to` of its last transition before the end. All on
+ * the lifecycle clock (raised: the broker's arrival clock; actions: the API's wall clock), never a gateway's: an
+ * alert about a backlog that arrived after the period ended was not yet raised at its end.
  */
 export function alertFigures(alerts: readonly AlertFacts[], periodEnd: number): AlertFigures {
   let acknowledged = 0;
@@ -213,12 +215,12 @@ export function alertFigures(alerts: readonly AlertFacts[], periodEnd: number): 
     const ack = before.find((t) => t.action === 'acknowledge');
     if (ack !== undefined) {
       acknowledged += 1;
-      acknowledgeMsSum += Math.max(0, ack.at - alert.openedAt);
+      acknowledgeMsSum += Math.max(0, ack.at - alert.raisedAt);
     }
     const resolution = before.find((t) => t.action === 'resolve' || t.action === 'auto_resolve');
     if (resolution !== undefined) {
       resolved += 1;
-      resolveMsSum += Math.max(0, resolution.at - alert.openedAt);
+      resolveMsSum += Math.max(0, resolution.at - alert.raisedAt);
     }
     if ((before.at(-1)?.to ?? 'NEW') !== 'RESOLVED') openAtEnd += 1;
     if (alert.flapping) flapping += 1;

@@ -180,13 +180,27 @@ describe('assessing a machine for a weekly report', () => {
 
 describe('alert figures', () => {
   const opened = T0 + 10 * HOUR;
-  const alert = (transitions: AlertFacts['transitions'], flapping = false): AlertFacts => ({
+  const alert = (
+    transitions: AlertFacts['transitions'],
+    flapping = false,
+    raisedAt = opened,
+  ): AlertFacts => ({
     alertId: 'a',
     alertType: 'TEMPERATURE_HIGH',
     severity: 'HIGH',
     openedAt: opened,
+    raisedAt,
     flapping,
-    transitions: [{ action: 'open', at: opened, to: 'NEW' }, ...transitions],
+    transitions: [{ action: 'open', at: raisedAt, to: 'NEW' }, ...transitions],
+  });
+
+  it('given an alert about a backlog, raised two hours after its condition began, when figured, then time to acknowledge runs from when it was raised', () => {
+    const raised = opened + 2 * HOUR;
+    const figures = alertFigures(
+      [alert([{ action: 'acknowledge', at: raised + 5 * MINUTE, to: 'ACKNOWLEDGED' }], false, raised)],
+      WEEK.end,
+    );
+    expect(figures).toMatchObject({ acknowledged: 1, meanTimeToAcknowledgeMinutes: 5 });
   });
 
   it('given acknowledged and resolved alerts, when figured, then the means run from the open to the first of each', () => {

@@ -27,6 +27,7 @@ function acked(id: string, minutes: number): AlertFacts {
     alertType: 'TEMPERATURE_HIGH',
     severity: 'HIGH',
     openedAt: T0,
+    raisedAt: T0,
     flapping: false,
     transitions: [
       { action: 'open', at: T0, to: 'NEW' },

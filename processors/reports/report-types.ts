@@ -31,7 +31,10 @@ export interface AlertFacts {
   readonly alertId: string;
   readonly alertType: string;
   readonly severity: string;
+  /** When the condition began (event time): puts the alert in a period. */
   readonly openedAt: number;
+  /** When it was raised (arrival clock): where time to acknowledge and to resolve start (docs/time.md). */
+  readonly raisedAt: number;
   readonly flapping: boolean;
   /** details.transitions: `to` is the status after it. */
   readonly transitions: readonly { readonly action: string; readonly at: number; readonly to: string }[];

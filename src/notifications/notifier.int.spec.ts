@@ -35,6 +35,7 @@ function openAlert(machineId: string, severity: Alert['severity'], alertType = '
     severity,
     status: 'NEW',
     openedAt: T0,
+    raisedAt: T0,
     lastSeen: T0,
     repeatCount: 0,
     assignedTo: null,

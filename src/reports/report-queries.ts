@@ -68,6 +68,7 @@ export async function loadMachineInputs(
       alertType: row.alert_type,
       severity: row.severity,
       openedAt: row.opened_ms,
+      raisedAt: typeof details.raisedAt === 'number' ? details.raisedAt : (row.raised_ms ?? row.opened_ms),
       flapping: details.flapping === true,
       transitions: transitionsOf(details.transitions),
     });

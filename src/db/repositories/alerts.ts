@@ -51,6 +51,7 @@ export function alertFromRecord(row: AlertRecord): Alert {
     severity: row.severity as Severity,
     status: (row.status ?? 'NEW') as AlertStatus,
     openedAt: row.timestamp_ms,
+    raisedAt: numberOr(d.raisedAt, row.created_at_ms ?? row.timestamp_ms),
     lastSeen: numberOr(d.lastSeen, row.timestamp_ms),
     repeatCount: numberOr(d.repeatCount, 0),
     assignedTo: row.assigned_to,
@@ -93,6 +94,7 @@ export function alertRow(alert: Alert): AlertRow {
     timestamp: alert.openedAt,
     description: alertDescription(alert),
     details: {
+      raisedAt: alert.raisedAt,
       lastSeen: alert.lastSeen,
       repeatCount: alert.repeatCount,
       cleared: alert.cleared,
@@ -291,21 +293,23 @@ export async function saveMachinePositions(
 }
 
 /**
- * Upserts alerts by alert_id. created_at is when the alert opened and updated_at the time of its latest
- * transition (event or operator time), so a rebuild from the log writes the very same rows.
+ * Upserts alerts by alert_id. timestamp is when the condition began (event time), created_at when the alert was
+ * raised (arrival clock) and updated_at the time of its latest transition (arrival clock or operator time), so a
+ * rebuild from the log writes the very same rows.
  */
 export async function saveAlerts(client: PoolClient, alerts: readonly Alert[]): Promise<void> {
   if (alerts.length === 0) return;
   const rows = alerts.map(alertRow);
-  const updatedAt = alerts.map((alert) => alert.transitions.at(-1)?.at ?? alert.lastSeen);
+  const updatedAt = alerts.map((alert) => alert.transitions.at(-1)?.at ?? alert.raisedAt);
+  const raisedAt = alerts.map((alert) => alert.raisedAt);
   await client.query(
     `INSERT INTO alerts (alert_id, machine_id, severity, alert_type, timestamp, description, details, status,
                          assigned_to, resolution_time, created_at, updated_at)
-     SELECT id, m, sev, t, ${utcTimestamp('ts')}, descr, d, st, who, ${utcTimestamp('res')}, ${utcTimestamp('ts')},
+     SELECT id, m, sev, t, ${utcTimestamp('ts')}, descr, d, st, who, ${utcTimestamp('res')}, ${utcTimestamp('raised')},
             ${utcTimestamp('upd')}
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::jsonb[],
-                   $8::text[], $9::text[], $10::bigint[], $11::bigint[])
-         AS r(id, m, sev, t, ts, descr, d, st, who, res, upd)
+                   $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[])
+         AS r(id, m, sev, t, ts, descr, d, st, who, res, upd, raised)
      ON CONFLICT (alert_id) DO UPDATE SET
        severity = EXCLUDED.severity, description = EXCLUDED.description, details = EXCLUDED.details,
        status = EXCLUDED.status, assigned_to = EXCLUDED.assigned_to,
@@ -322,6 +326,7 @@ export async function saveAlerts(client: PoolClient, alerts: readonly Alert[]): 
       rows.map((row) => row.assignedTo),
       rows.map((row) => row.resolutionTime),
       updatedAt,
+      raisedAt,
     ],
   );
 }

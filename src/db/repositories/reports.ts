@@ -77,6 +77,7 @@ export interface ReportAlertRecord {
   alert_type: string;
   severity: string;
   opened_ms: number;
+  raised_ms: number | null;
   details: Record<string, unknown> | null;
 }
 
@@ -116,7 +117,8 @@ export async function loadReportRecords(
       range,
     ),
     pool.query<ReportAlertRecord>(
-      `SELECT machine_id, alert_id, alert_type, severity, ${epochMs('timestamp')} AS opened_ms, details
+      `SELECT machine_id, alert_id, alert_type, severity, ${epochMs('timestamp')} AS opened_ms,
+              ${epochMs('created_at')} AS raised_ms, details
          FROM alerts
         WHERE machine_id = ANY($1::text[])
           AND timestamp >= ${utcTimestamp('$2::float8')} AND timestamp < ${utcTimestamp('$3::float8')}
