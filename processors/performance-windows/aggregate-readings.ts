@@ -127,6 +127,7 @@ export function aggregateReadings(input: AggregateInput): AggregateOutput {
   const windows = new Map<string, WindowSums>();
   const counts: AggregateCounts = { applied: 0, duplicates: 0, late: 0, retimed: 0 };
   let newestEventTime: number | null = null;
+  let arrival = 0; // of the reading being applied
 
   const windowOf = (machineId: string, windowStart: number): WindowSums => {
     const key = `${machineId}\u0000${windowStart}`;
@@ -135,6 +136,7 @@ export function aggregateReadings(input: AggregateInput): AggregateOutput {
       sums = emptySums(machineId, windowStart, windowMs);
       windows.set(key, sums);
     }
+    if (arrival > sums.lastArrival) sums.lastArrival = arrival;
     return sums;
   };
   /** Adds (sign 1) or takes back (sign -1) the time [from, to) in `status` to the windows it spans. */
@@ -168,6 +170,7 @@ export function aggregateReadings(input: AggregateInput): AggregateOutput {
       continue;
     }
     counts.applied += 1;
+    arrival = arrivalTime;
     if (aheadByMs > 0) counts.retimed += 1;
     if (newestEventTime === null || t > newestEventTime) newestEventTime = t;
 

@@ -48,6 +48,12 @@ export interface WindowSums extends WindowTotals {
   machineId: string;
   windowStart: number;
   windowMs: number;
+  /**
+   * Arrival time of the latest reading that changed these sums (0: none), not stored: a partition's arrivals
+   * only grow, so the batch that last touches a window carries its latest reading's arrival, however the
+   * partition is cut. ml_model_version is the model live then, the one the processor judged it with.
+   */
+  lastArrival: number;
 }
 
 export interface WindowMetrics {
@@ -77,6 +83,7 @@ export function emptySums(machineId: string, windowStart: number, windowMs: numb
     coveredMs: 0,
     runningMs: 0,
     maintenanceMs: 0,
+    lastArrival: 0,
   };
 }
 
@@ -104,6 +111,7 @@ export function mergeSums(a: WindowSums, b: WindowSums): WindowSums {
     coveredMs: a.coveredMs + b.coveredMs,
     runningMs: a.runningMs + b.runningMs,
     maintenanceMs: a.maintenanceMs + b.maintenanceMs,
+    lastArrival: Math.max(a.lastArrival, b.lastArrival),
   };
 }
 

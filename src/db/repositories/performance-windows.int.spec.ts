@@ -231,7 +231,7 @@ describe('performance windows repository', () => {
     expect(rows.map((row) => row.resolution)).toEqual(['P1D', 'PT1H']);
   });
 
-  it('given models activated over time, when windows are refreshed with their machine types, then each row names the model live at its end, and a refresh without a type keeps it', async () => {
+  it('given models activated over time, when windows are refreshed with their machine types, then each row names the model live when its latest reading arrived, and a refresh without a type keeps it', async () => {
     const start = Date.UTC(2025, 7, 4, 10);
     await pool.query(
       `INSERT INTO ml_models (model_id, machine_type, model_version, model_name, status, activated_at)
@@ -240,8 +240,18 @@ describe('performance windows repository', () => {
               ('mill-v7', 'mill', 'v7', 'robust-z-ewma', 'ACTIVE', $1::timestamptz AT TIME ZONE 'UTC')`,
       [new Date(start - HOUR).toISOString(), new Date(start + 90_000).toISOString()],
     );
-    const before = windowSums('lathe-7', start, MINUTE, { readings: 1, sumLoad: 50, plannedReadings: 1 });
-    const after = windowSums('lathe-7', start + 2 * MINUTE, MINUTE, { readings: 1, plannedReadings: 1 });
+    // Readings arriving on time, at each window's end.
+    const before = windowSums('lathe-7', start, MINUTE, {
+      readings: 1,
+      sumLoad: 50,
+      plannedReadings: 1,
+      lastArrival: start + MINUTE,
+    });
+    const after = windowSums('lathe-7', start + 2 * MINUTE, MINUTE, {
+      readings: 1,
+      plannedReadings: 1,
+      lastArrival: start + 3 * MINUTE,
+    });
     const types = new Map([['lathe-7', 'lathe']]);
     await inTransaction(pool, async (client) => {
       await addWindowSums(client, [before, after]);
@@ -272,6 +282,14 @@ describe('performance windows repository', () => {
       await refreshPerformanceMetrics(client, [before], MINUTE);
     });
     expect((await versions()).map((row) => row.ml_model_version)).toEqual(['v2', 'v2', 'v1', 'v2']);
+
+    // A backlog of the first minute that reached the broker after v2 went live was judged by v2.
+    const late = { ...before, readings: 1, sumLoad: 0, plannedReadings: 1, lastArrival: start + 10 * MINUTE };
+    await inTransaction(pool, async (client) => {
+      await addWindowSums(client, [late]);
+      await refreshPerformanceMetrics(client, [late], MINUTE, types);
+    });
+    expect((await versions()).map((row) => row.ml_model_version)).toEqual(['v2', 'v2', 'v2', 'v2']);
   });
 
   it('given time credited in one batch and partly taken back in the next, when added, then the window and its roll-ups hold the difference and the metrics follow', async () => {

@@ -37,6 +37,8 @@ export interface AnomalyWindowCount {
 export interface TouchedWindow {
   readonly machineId: string;
   readonly windowStart: number;
+  /** Arrival of the latest reading that touched it in this batch (WindowSums.lastArrival); 0 or absent: none. */
+  readonly lastArrival?: number;
 }
 
 /** The window positions of those machines that have a projector_positions row. */
@@ -250,6 +252,8 @@ interface MetricsKey {
   resolution: string;
   start: number;
   end: number;
+  /** Latest arrival of the batch's readings in it, null for none. */
+  judgedAt: number | null;
   /** A base window (performance_windows) rather than a roll-up (performance_rollups). */
   base: boolean;
 }
@@ -259,7 +263,8 @@ interface MetricsKey {
  * from the sums in performance_windows (roll-ups add sums; they never average averages). Rows whose values
  * did not change are left alone. With a one-hour base window, the base rows are the hourly ones.
  * `machineTypes` (machine id → type, from the readings) fills ml_model_version: the model that was live for
- * the type at the window's end (latest ml_models.activated_at ≤ calculation_time); without a type the row
+ * the type when the window's latest reading arrived (latest ml_models.activated_at ≤ its arrival: both server
+ * clocks, docs/time.md), i.e. the model the processor judged it with; without a type or an arrival the row
  * keeps the version it has.
  */
 export async function refreshPerformanceMetrics(
@@ -269,20 +274,30 @@ export async function refreshPerformanceMetrics(
   machineTypes?: ReadonlyMap<string, string>,
 ): Promise<void> {
   const keys = new Map<string, MetricsKey>();
-  const add = (machineId: string, resolution: string, start: number, lengthMs: number, base: boolean) => {
-    keys.set(`${machineId}\u0000${resolution}\u0000${start}`, {
+  const add = (
+    machineId: string,
+    resolution: string,
+    start: number,
+    lengthMs: number,
+    base: boolean,
+    arrival: number,
+  ) => {
+    const key = `${machineId}\u0000${resolution}\u0000${start}`;
+    const judgedAt = Math.max(arrival, keys.get(key)?.judgedAt ?? 0);
+    keys.set(key, {
       machineId,
       resolution,
       start,
       end: start + lengthMs,
+      judgedAt: judgedAt > 0 ? judgedAt : null,
       base,
     });
   };
   const base = baseResolution(windowMs);
-  for (const { machineId, windowStart } of touched) {
-    if (windowMs !== HOUR_MS) add(machineId, base, windowStart, windowMs, true);
-    add(machineId, 'PT1H', rollUpStart(windowStart, 'PT1H'), HOUR_MS, false);
-    add(machineId, 'P1D', rollUpStart(windowStart, 'P1D'), DAY_MS, false);
+  for (const { machineId, windowStart, lastArrival = 0 } of touched) {
+    if (windowMs !== HOUR_MS) add(machineId, base, windowStart, windowMs, true, lastArrival);
+    add(machineId, 'PT1H', rollUpStart(windowStart, 'PT1H'), HOUR_MS, false, lastArrival);
+    add(machineId, 'P1D', rollUpStart(windowStart, 'P1D'), DAY_MS, false, lastArrival);
   }
   if (keys.size === 0) return;
   const wanted = [...keys.values()];
@@ -312,7 +327,14 @@ export async function refreshPerformanceMetrics(
       wanted.map((key) => key.base),
     ],
   );
-  const rows = totals.rows.map((row) => ({ ...row, metrics: windowMetrics(row) }));
+  const judgedAt = new Map(
+    wanted.map((key) => [`${key.machineId}\u0000${key.resolution}\u0000${key.start}`, key.judgedAt]),
+  );
+  const rows = totals.rows.map((row) => ({
+    ...row,
+    metrics: windowMetrics(row),
+    judgedAt: judgedAt.get(`${row.machine_id}\u0000${row.resolution}\u0000${row.start_ms}`) ?? null,
+  }));
   if (rows.length === 0) return;
 
   await client.query(
@@ -321,11 +343,11 @@ export async function refreshPerformanceMetrics(
         average_vibration, uptime_percentage, efficiency_rating, anomaly_count, ml_model_version)
      SELECT m, r, ${utcTimestamp('s')}, ${utcTimestamp('e')}, al, at, av, up, ef, a,
             (SELECT mm.model_version FROM ml_models mm
-              WHERE mm.machine_type = mt AND mm.activated_at <= ${utcTimestamp('e')}
+              WHERE mm.machine_type = mt AND mm.activated_at <= ${utcTimestamp('ja')}
               ORDER BY mm.activated_at DESC, mm.id DESC LIMIT 1)
        FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::numeric[], $6::numeric[],
-                   $7::numeric[], $8::numeric[], $9::numeric[], $10::int[], $11::text[])
-         AS x(m, r, s, e, al, at, av, up, ef, a, mt)
+                   $7::numeric[], $8::numeric[], $9::numeric[], $10::int[], $11::text[], $12::float8[])
+         AS x(m, r, s, e, al, at, av, up, ef, a, mt, ja)
      ON CONFLICT (machine_id, resolution, calculation_time) DO UPDATE SET
        window_start = EXCLUDED.window_start,
        average_load = EXCLUDED.average_load,
@@ -354,7 +376,9 @@ export async function refreshPerformanceMetrics(
       rows.map((row) => row.metrics.uptimePercentage),
       rows.map((row) => row.metrics.efficiencyRating),
       rows.map((row) => row.metrics.anomalyCount),
-      rows.map((row) => machineTypes?.get(row.machine_id) ?? null),
+      // Without an arrival (only anomaly counts touched it) the version is left as it is.
+      rows.map((row) => (row.judgedAt === null ? null : (machineTypes?.get(row.machine_id) ?? null))),
+      rows.map((row) => row.judgedAt),
     ],
   );
 }
