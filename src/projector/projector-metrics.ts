@@ -26,7 +26,7 @@ export function createProjectorMetrics(
     }),
     windowCloses: new Counter({
       name: 'twin_projector_window_closes_total',
-      help: "Window boundaries passed by each partition's watermark (stream time minus the grace period).",
+      help: "Window boundaries passed by each partition's watermark (arrival clock minus the backlog horizon).",
       registers,
     }),
     alertChanges: new Counter({
