@@ -156,6 +156,24 @@ export function processBatch(
     const due = new Set<MachineEntry>();
     const sink: EventSink = { sourceOffset: 0, nextIndex: 0, events };
     const beforeStaleOpen = (entry: MachineEntry) => saveForUndo(store, undo, entry);
+    // The gateway's own stamp against the broker's: before re-timing.
+    const judgeClockOf = (
+      entry: MachineEntry,
+      original: SensorReading,
+      arrival: number,
+      config: CompiledConfig,
+    ) => {
+      entry.detection = judgeClock(
+        entry.detection,
+        entry.twin,
+        original,
+        original.timestamp,
+        arrival,
+        skewPolicy,
+        config,
+        sink,
+      );
+    };
     let streamTime = state.streamTime;
     let clock = state.arrivalTime;
     let eventsAtLast = state.eventsAtLastOffset;
@@ -205,16 +223,7 @@ export function processBatch(
         due.add(entry);
         pushStatusChanged(events, sink, reading, undefined);
         entry.detection = judgeReading(null, entry.twin, reading, config, sink);
-        entry.detection = judgeClock(
-          entry.detection,
-          entry.twin,
-          original,
-          original.timestamp,
-          arrival,
-          skewPolicy,
-          config,
-          sink,
-        );
+        judgeClockOf(entry, original, arrival, config);
         judgeWithMl(entry.twin, reading, models, config, sink);
         watchForStaleData(heap, entry, config);
         applied++;
@@ -237,16 +246,7 @@ export function processBatch(
           if (reading.status !== twin.status) pushStatusChanged(events, sink, reading, twin);
           const typeChanged = reading.machineType !== twin.machineType;
           if (!wasSilent) reportDataGap(twin, reading, config, sink);
-          entry.detection = judgeClock(
-            entry.detection,
-            twin,
-            original,
-            original.timestamp,
-            arrival,
-            skewPolicy,
-            config,
-            sink,
-          );
+          judgeClockOf(entry, original, arrival, config);
           entry.detection = judgeReading(entry.detection, twin, reading, config, sink);
           judgeWithMl(twin, reading, models, config, sink);
           evolveInPlace(twin, reading, outcome, statsTimeConstantMs);

@@ -2,15 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { given, machine, minutes, seconds, T0 } from '../testing/index.js';
 import type { SensorReading } from '../readings/reading.js';
 import type { MachineTypeConfig } from './machine-type-config.js';
+import { DEFAULT_MACHINE_TYPE_CONFIG } from './seed-configs.js';
 
 const LINE: MachineTypeConfig = {
+  ...DEFAULT_MACHINE_TYPE_CONFIG,
   machineType: 'line',
-  version: 1,
-  baselineTemp: null,
-  tempVariation: null,
-  baselineVibration: null,
-  vibrationVariation: null,
-  operationalPattern: 'CYCLIC',
   thresholds: { staleData: null },
 };
 

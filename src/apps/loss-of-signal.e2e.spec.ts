@@ -20,6 +20,23 @@ const CLI = new URL('./cli.ts', import.meta.url).pathname;
 const STALE_AFTER_MS = 15_000;
 const WITHIN_MS = STALE_AFTER_MS + 10_000;
 
+/** test_lathe: loss of signal after STALE_AFTER_MS, or sooner after 20 missed readings (the default). */
+async function insertLatheConfig(twinPool: pg.Pool): Promise<void> {
+  await insertConfiguration(
+    twinPool,
+    'test_lathe',
+    {
+      baselineTemp: null,
+      tempVariation: null,
+      baselineVibration: null,
+      vibrationVariation: null,
+      operationalPattern: 'CONTINUOUS',
+      thresholds: { staleData: { afterMs: STALE_AFTER_MS, severity: 'HIGH' } },
+    },
+    Date.now(),
+  );
+}
+
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -91,19 +108,7 @@ describe('loss of signal, judged on the arrival clock', () => {
     analytics = new pg.Pool({ connectionString: pipeline.analytics.url, max: 2 });
     http = await startHttpReceiver(() => 200);
     folder = await mkdtemp(join(tmpdir(), 'twin-silence-'));
-    await insertConfiguration(
-      twinPool,
-      'test_lathe',
-      {
-        baselineTemp: null,
-        tempVariation: null,
-        baselineVibration: null,
-        vibrationVariation: null,
-        operationalPattern: 'CONTINUOUS',
-        thresholds: { staleData: { afterMs: STALE_AFTER_MS, severity: 'HIGH' } },
-      },
-      Date.now(),
-    );
+    await insertLatheConfig(twinPool);
     const routesFile = join(folder, 'routes.json');
     await writeFile(
       routesFile,
@@ -223,19 +228,7 @@ describe('loss of signal under kill -9', () => {
   beforeAll(async () => {
     pipeline = await createIsolatedPipeline(2);
     twinPool = new pg.Pool({ connectionString: pipeline.twin.url, max: 2 });
-    await insertConfiguration(
-      twinPool,
-      'test_lathe',
-      {
-        baselineTemp: null,
-        tempVariation: null,
-        baselineVibration: null,
-        vibrationVariation: null,
-        operationalPattern: 'CONTINUOUS',
-        thresholds: { staleData: { afterMs: STALE_AFTER_MS, severity: 'HIGH' } },
-      },
-      Date.now(),
-    );
+    await insertLatheConfig(twinPool);
   });
   afterAll(async () => {
     await twinPool.end();
