@@ -39,6 +39,8 @@ export interface PartitionState {
 export interface MachineEntry {
   twin: Twin;
   detection: MachineDetection | null;
+  /** Its key in the stale-data index (NaN: none); derived, reset when the index is rebuilt. */
+  staleKey: number;
   /** Batch in which twin/detection were last saved to the undo log (copy on first write per batch). */
   savedIn: number;
   /** Batch that last touched the machine, and the offset / event count of its last reading there. */
@@ -170,6 +172,7 @@ export function addMachine(store: PartitionStore, undo: UndoLog, twin: Twin): Ma
   const entry: MachineEntry = {
     twin,
     detection: null,
+    staleKey: NaN,
     savedIn: store.batchSeq,
     touchedIn: 0,
     lastOffset: -1,

@@ -5,7 +5,13 @@
 // runtime cuts the partition into batches (apart from TWIN_UPDATED, which is one per machine per batch).
 import { ML_STATE_LENGTH, emptyMlState, judgeWithModel } from '../ml-detection/detector.js';
 import { NO_MODELS, type ModelLookup } from '../ml-detection/model.js';
-import { DEFAULT_ARRIVAL_POLICY, judgeLateness, latenessDetail, retimeReading } from '../readings/arrival.js';
+import {
+  DEFAULT_ARRIVAL_POLICY,
+  aheadDetail,
+  judgeLateness,
+  latenessDetail,
+  retimeReading,
+} from '../readings/arrival.js';
 import type { SensorReading } from '../readings/reading.js';
 import {
   DEFAULT_CLOCK_SKEW_POLICY,
@@ -67,12 +73,13 @@ export interface ClockRecord {
 export type FoldRecord = ReadingRecord | ClockRecord;
 
 /**
- * A reading the fold did not apply. `late` ones go to the dead-letter topic with reason `late`;
- * `duplicate` ones are only counted (a redelivery is normal Kafka behaviour, not bad input).
+ * A reading the fold did not apply. `late` and `future_timestamp` ones (a clock ahead inside a backlog) go to
+ * the dead-letter topic with that reason; `duplicate` ones are only counted (a redelivery is normal Kafka
+ * behaviour, not bad input).
  */
 export interface RejectedReading {
   readonly offset: number;
-  readonly reason: 'late' | 'duplicate';
+  readonly reason: 'late' | 'duplicate' | 'future_timestamp';
   /** One line for the dead letter's error header / logs. */
   readonly detail: string;
 }
@@ -200,11 +207,17 @@ export function processBatch(
         continue;
       }
       readings++;
-      // A gateway clock running ahead of the broker's: the reading is placed at its arrival.
-      const reading = retimeReading(original, arrival, skewPolicy).reading;
+      let entry = machines.get(original.machineId);
+      // A gateway clock running ahead of the broker's: placed at its arrival, or quarantined inside a backlog.
+      const arrived = retimeReading(
+        original,
+        arrival,
+        { maxAheadMs: skewPolicy.maxAheadMs, lateGraceMs: graceMs },
+        entry?.twin.lastEventTime ?? null,
+      );
+      const reading = arrived.reading;
       const t = reading.timestamp;
-      if (streamTime === null || t > streamTime) streamTime = t;
-      let entry = machines.get(reading.machineId);
+      if (!arrived.quarantined && (streamTime === null || t > streamTime)) streamTime = t;
       const beyondHorizon = judgeLateness(null, t, arrival, horizon) === 'beyond_horizon';
 
       if (entry === undefined && beyondHorizon) {
@@ -232,6 +245,8 @@ export function processBatch(
         saveForUndo(store, undo, entry);
         const twin = entry.twin;
         noteArrival(twin, arrival, configFor(twin.machineType));
+        // A cadence learned just now may bring its deadline forward.
+        if (!isStale(entry.detection)) watchForStaleData(heap, entry, configFor(twin.machineType));
         // Any message of the machine is a sign of life: its loss of signal ends here, on the arrival clock.
         const wasSilent = entry.detection !== null && isStale(entry.detection);
         if (entry.detection !== null && wasSilent) {
@@ -239,36 +254,45 @@ export function processBatch(
           if (entry.detection.rules.length === 0) entry.detection = null;
           watchForStaleData(heap, entry, configFor(reading.machineType));
         }
-        const outcome = beyondHorizon ? 'late' : classifyReading(twin, reading, graceMs);
-        if (outcome === 'applied') {
-          const config = configFor(reading.machineType);
-          if (slotOf(t) !== slotOf(twin.lastEventTime) || reading.status !== twin.status) due.add(entry);
-          if (reading.status !== twin.status) pushStatusChanged(events, sink, reading, twin);
-          const typeChanged = reading.machineType !== twin.machineType;
-          if (!wasSilent) reportDataGap(twin, reading, config, sink);
-          judgeClockOf(entry, original, arrival, config);
-          entry.detection = judgeReading(entry.detection, twin, reading, config, sink);
-          judgeWithMl(twin, reading, models, config, sink);
-          evolveInPlace(twin, reading, outcome, statsTimeConstantMs);
-          // Under another type's timeout: watched again from its new deadline.
-          if (typeChanged) watchForStaleData(heap, entry, config);
-          applied++;
+        if (arrived.quarantined) {
+          rejected.push({
+            offset,
+            reason: 'future_timestamp',
+            detail: aheadDetail(original, arrival, twin.lastEventTime, skewPolicy),
+          });
+          judgeClockOf(entry, original, arrival, configFor(twin.machineType));
         } else {
-          if (outcome === 'duplicate') {
-            rejected.push({ offset, reason: 'duplicate', detail: duplicateDetail(twin, reading) });
-            duplicates++;
-          } else if (outcome === 'late') {
-            const kind = beyondHorizon ? 'beyond_horizon' : 'late';
-            rejected.push({
-              offset,
-              reason: 'late',
-              detail: latenessDetail(kind, reading, twin.lastEventTime, arrival, horizon),
-            });
-            late++;
+          const outcome = beyondHorizon ? 'late' : classifyReading(twin, reading, graceMs);
+          if (outcome === 'applied') {
+            const config = configFor(reading.machineType);
+            if (slotOf(t) !== slotOf(twin.lastEventTime) || reading.status !== twin.status) due.add(entry);
+            if (reading.status !== twin.status) pushStatusChanged(events, sink, reading, twin);
+            const typeChanged = reading.machineType !== twin.machineType;
+            if (!wasSilent) reportDataGap(twin, reading, config, sink);
+            judgeClockOf(entry, original, arrival, config);
+            entry.detection = judgeReading(entry.detection, twin, reading, config, sink);
+            judgeWithMl(twin, reading, models, config, sink);
+            evolveInPlace(twin, reading, outcome, statsTimeConstantMs);
+            // Under another type's timeout: watched again from its new deadline.
+            if (typeChanged) watchForStaleData(heap, entry, config);
+            applied++;
           } else {
-            outOfOrder++;
+            if (outcome === 'duplicate') {
+              rejected.push({ offset, reason: 'duplicate', detail: duplicateDetail(twin, reading) });
+              duplicates++;
+            } else if (outcome === 'late') {
+              const kind = beyondHorizon ? 'beyond_horizon' : 'late';
+              rejected.push({
+                offset,
+                reason: 'late',
+                detail: latenessDetail(kind, reading, twin.lastEventTime, arrival, horizon),
+              });
+              late++;
+            } else {
+              outOfOrder++;
+            }
+            evolveInPlace(twin, reading, outcome, statsTimeConstantMs);
           }
-          evolveInPlace(twin, reading, outcome, statsTimeConstantMs);
         }
       }
 

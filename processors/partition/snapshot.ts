@@ -103,6 +103,7 @@ export function restorePartitionState(snapshot: unknown): PartitionState {
     machines.set(machine.machineId, {
       twin: twinFromJson(machine.twin as Twin, machine.twin.ml, intern),
       detection: detectionFromJson(machine.detection, intern),
+      staleKey: NaN,
       savedIn: 0,
       touchedIn: 0,
       lastOffset: -1,

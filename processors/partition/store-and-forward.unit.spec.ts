@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import type { SensorReading } from '../readings/reading.js';
 import { machine, minutes, seconds, T0 } from '../testing/index.js';
 import { PUMP_CONFIG, configLookup, type AnomalyEvent } from '../threshold-detection/index.js';
-import { createPartitionState, getTwin, processBatch, type FoldRecord, type TwinEvent } from './index.js';
+import {
+  createPartitionState,
+  getTwin,
+  processBatch,
+  restorePartitionState,
+  serializePartitionState,
+  type FoldRecord,
+  type TwinEvent,
+} from './index.js';
 
 const HOURS_3 = 3 * 60;
 const OUTAGE_FROM = T0 + minutes(30);
@@ -101,5 +109,41 @@ describe('store-and-forward', () => {
       return rest;
     };
     expect(twin(buffered.state)).toEqual(twin(onTime.state));
+  });
+});
+
+describe('loss of signal across batch cuts and restores', () => {
+  it('given machines whose cadence is learned from their arrivals, when folded whole or cut into batches restored from snapshots, then the same machines go silent at the same clock tick', () => {
+    const pumps = Array.from({ length: 20 }, (_, i) => machine(`pump-${i}`, 'pump'));
+    const records: FoldRecord[] = [];
+    const now = T0 + 2 * 3_600_000;
+    // A history in bursts (50 s of readings every 600 ms), then only clock ticks, a second apart.
+    for (let chunk = 0; chunk < 20; chunk++) {
+      for (let s = 0; s < 50; s++) {
+        for (const pump of pumps) {
+          records.push({
+            offset: records.length,
+            reading: pump.at(seconds(chunk * 50 + s)),
+            arrivalTime: now + chunk * 600 + Math.floor(s / 10),
+          });
+        }
+      }
+    }
+    for (let tick = 1; tick <= 30; tick++) {
+      records.push({ offset: records.length, arrivalTime: now + 20 * 600 + tick * 1_000 });
+    }
+    const configs = configLookup([PUMP_CONFIG]);
+    const changes = (events: TwinEvent[]) =>
+      anomalies(events).map((e) => `${e.sourceOffset}-${e.index}-${e.machineId}-${e.anomalyType}-${e.type}`);
+    const whole = processBatch(createPartitionState(), records, configs);
+    let state = createPartitionState();
+    const cut: TwinEvent[] = [];
+    for (let start = 0; start < records.length; start += 777) {
+      const result = processBatch(state, records.slice(start, start + 777), configs);
+      cut.push(...result.events);
+      state = restorePartitionState(JSON.parse(JSON.stringify(serializePartitionState(result.state))));
+    }
+    expect(changes(whole.events).filter((id) => id.includes('STALE_DATA'))).toHaveLength(20);
+    expect(changes(cut)).toEqual(changes(whole.events));
   });
 });

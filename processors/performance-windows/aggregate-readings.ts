@@ -151,10 +151,20 @@ export function aggregateReadings(input: AggregateInput): AggregateOutput {
   };
 
   for (const { reading: original, arrivalTime } of input.readings) {
-    const { reading, aheadByMs } = retimeReading(original, arrivalTime, policy);
-    const t = reading.timestamp;
-    const machineId = reading.machineId;
+    const machineId = original.machineId;
     const known = positions.get(machineId) ?? input.positions.get(machineId);
+    const { reading, aheadByMs, quarantined } = retimeReading(
+      original,
+      arrivalTime,
+      policy,
+      known?.lastEventTime ?? null,
+    );
+    const t = reading.timestamp;
+    // Ahead inside a backlog: the processor dead-letters it (future_timestamp), so it counts for nothing here.
+    if (quarantined) {
+      counts.late += 1;
+      continue;
+    }
     const lateness = judgeLateness(known?.lastEventTime ?? null, t, arrivalTime, policy);
     // As the processor judges: beyond the horizon first, then duplicates, then the machine's own grace.
     if (lateness === 'beyond_horizon') {

@@ -36,17 +36,41 @@ export interface ArrivedReading {
   readonly reading: SensorReading;
   /** How far ahead of its arrival the gateway stamped it (> maxAheadMs), or 0. */
   readonly aheadByMs: number;
+  /**
+   * Ahead, but its machine's data is a backlog (behind its arrival by more than the grace): re-timing would put
+   * it after the rest of the backlog and make that late, so it is dead-lettered instead (`future_timestamp`).
+   */
+  readonly quarantined: boolean;
 }
 
-/** A reading whose clock runs ahead of the broker's by more than the allowance is placed at its arrival time. */
+/**
+ * A reading whose clock runs ahead of the broker's by more than the allowance: placed at its arrival time when
+ * its machine is live (or new), so the gateway's wrong clock neither claims the future nor makes the machine's
+ * later, correct readings late; dead-lettered when its machine is still sending older data.
+ */
 export function retimeReading(
   reading: SensorReading,
   arrivalTime: number,
-  policy: Pick<ArrivalPolicy, 'maxAheadMs'>,
+  policy: Pick<ArrivalPolicy, 'maxAheadMs' | 'lateGraceMs'>,
+  lastEventTime: number | null,
 ): ArrivedReading {
   const ahead = reading.timestamp - arrivalTime;
-  if (ahead <= policy.maxAheadMs) return { reading, aheadByMs: 0 };
-  return { reading: { ...reading, timestamp: arrivalTime }, aheadByMs: ahead };
+  if (ahead <= policy.maxAheadMs) return { reading, aheadByMs: 0, quarantined: false };
+  if (lastEventTime !== null && lastEventTime < arrivalTime - policy.lateGraceMs) {
+    return { reading, aheadByMs: ahead, quarantined: true };
+  }
+  const at = lastEventTime === null ? arrivalTime : Math.max(arrivalTime, lastEventTime);
+  return { reading: { ...reading, timestamp: at }, aheadByMs: ahead, quarantined: false };
+}
+
+/** One line for a quarantined reading's dead letter. */
+export function aheadDetail(
+  reading: SensorReading,
+  arrivalTime: number,
+  lastEventTime: number,
+  policy: Pick<ArrivalPolicy, 'maxAheadMs'>,
+): string {
+  return `event time ${reading.timestamp} is ${reading.timestamp - arrivalTime} ms ahead of its arrival ${arrivalTime} (allowance ${policy.maxAheadMs} ms) while machine ${reading.machineId}'s data is ${arrivalTime - lastEventTime} ms behind: its clock is wrong`;
 }
 
 export type Lateness = 'on_time' | 'out_of_order' | 'late' | 'beyond_horizon';

@@ -53,6 +53,32 @@ describe('clock skew', () => {
       .then([{ type: 'ANOMALY_CLEARED', anomalyType: 'CLOCK_SKEW', calculatedMetrics: { offsetMs: 0 } }]);
   });
 
+  it('given a machine sending a backlog, when one of its readings is stamped an hour ahead of its arrival, then that one is dead-lettered as future_timestamp, the machine flagged CLOCK_SKEW, and the rest of the backlog applied', () => {
+    const a = machine('a', 'line');
+    const now = T0 + minutes(120);
+    const driver = given([LINE], options);
+    const outcome = driver.whenArriving(
+      [a.at(0), now],
+      [a.at(seconds(1)), now],
+      [a.at(minutes(180)), now + 1],
+      [a.at(seconds(2)), now + 2],
+    );
+    expect(outcome.rejected).toEqual([
+      {
+        offset: 2,
+        reason: 'future_timestamp',
+        detail: expect.stringContaining('its clock is wrong') as string,
+      },
+    ]);
+    expect(skewEvents(outcome.changes)).toMatchObject([
+      { type: 'ANOMALY_OPENED', calculatedMetrics: { offsetMs: minutes(60) - 1 } },
+    ]);
+    expect(driver.twin('a')).toMatchObject({
+      lastEventTime: T0 + seconds(2),
+      counters: { applied: 3, late: 0 },
+    });
+  });
+
   it('given a gateway 2 hours behind reporting live, when it has been behind for the confirmation time, then CLOCK_SKEW opens once, with a negative offset', () => {
     const driver = given([LINE], options);
     const outcome = driver.whenArriving(...live('a', 0, 400, minutes(120)));

@@ -24,6 +24,8 @@ import {
 export interface StaleCandidate {
   readonly twin: Twin;
   detection: MachineDetection | null;
+  /** Its latest key in the heap (NaN: not in it); an older entry of it that surfaces is dropped. Derived. */
+  staleKey: number;
 }
 
 /** Binary min-heap of machines by deadline (parallel arrays: no object per entry). */
@@ -89,14 +91,21 @@ export class DeadlineHeap<T> {
   }
 }
 
-/** Puts a machine that is not stale into the index, if its config watches for stale data. */
+/**
+ * Puts a machine that is not stale into the index at its deadline, if its config watches for stale data and the
+ * deadline is earlier than the key it has there (a learned cadence can bring it forward; later is fine: early
+ * keys are re-keyed when they surface).
+ */
 export function watchForStaleData<E extends StaleCandidate>(
   heap: DeadlineHeap<E>,
   entry: E,
   config: CompiledConfig,
 ): void {
-  if (config.staleAfterMs !== null)
-    heap.push(entry.twin.lastArrival + silenceAllowance(entry.twin, config), entry);
+  if (config.staleAfterMs === null) return;
+  const key = entry.twin.lastArrival + silenceAllowance(entry.twin, config);
+  if (!(key < entry.staleKey) && !Number.isNaN(entry.staleKey)) return;
+  entry.staleKey = key;
+  heap.push(key, entry);
 }
 
 /** Never sooner than this, however fast a machine reports: a gateway's send loop may pause for a few seconds. */
@@ -146,6 +155,7 @@ export function rebuildStaleIndex<E extends StaleCandidate>(
 ): void {
   heap.clear();
   for (const entry of entries) {
+    entry.staleKey = NaN;
     if (!isStale(entry.detection)) watchForStaleData(heap, entry, configFor(entry.twin.machineType));
   }
 }
@@ -166,13 +176,20 @@ export function advanceStaleData<E extends StaleCandidate>(
   if (!(heap.peekKey() < arrivalTime)) return; // the per-message cost: one comparison
   const due: Array<{ entry: E; deadline: number; config: CompiledConfig }> = [];
   while (heap.peekKey() < arrivalTime) {
+    const key = heap.peekKey();
     const entry = heap.pop();
+    if (key !== entry.staleKey) continue; // an older entry of a machine pushed again since
+    entry.staleKey = NaN;
     if (isStale(entry.detection)) continue; // watched again once it clears
     const config = configFor(entry.twin.machineType);
     if (config.staleAfterMs === null) continue; // watched again if a config version turns it on
     const deadline = entry.twin.lastArrival + silenceAllowance(entry.twin, config);
-    if (deadline < arrivalTime) due.push({ entry, deadline, config });
-    else heap.push(deadline, entry);
+    if (deadline < arrivalTime) {
+      due.push({ entry, deadline, config });
+    } else {
+      entry.staleKey = deadline;
+      heap.push(deadline, entry);
+    }
   }
   if (due.length > 1) {
     due.sort((a, b) => a.deadline - b.deadline || compareIds(a.entry.twin.machineId, b.entry.twin.machineId));

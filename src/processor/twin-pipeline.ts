@@ -249,7 +249,7 @@ export class TwinPipeline implements BatchConsumerHandlers {
     for (const entry of [
       ...decoded.rejected,
       ...folded.rejected
-        .filter((entry) => entry.reason === 'late')
+        .filter((entry) => entry.reason !== 'duplicate')
         .map((late) => ({ ...late, error: late.detail })),
     ]) {
       const message = byOffset.get(entry.offset);

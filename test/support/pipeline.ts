@@ -252,7 +252,7 @@ export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPi
           (type) => configs.get(type),
           foldOptionsOf(config),
         );
-        deadLetters += folded.rejected.filter((rejected) => rejected.reason === 'late').length;
+        deadLetters += folded.rejected.filter((rejected) => rejected.reason !== 'duplicate').length;
         const rows = anomalyRows(topics.readings, partition, folded.events);
         historyIds.push(...rows.history.map((row) => row.eventId));
         recordIds.push(...rows.records.map((row) => row.eventId));
