@@ -78,6 +78,7 @@ const environment = z.object({
     .min(0)
     .default(7 * 24 * 3_600_000),
   CLOCK_TICK_MS: positiveInt.max(60_000).default(2_000),
+  PARTITION_SILENT_AFTER_MS: z.coerce.number().int().min(0).default(300_000),
   CLOCK_SKEW_BEHIND_MS: positiveInt.default(300_000),
   CLOCK_SKEW_CONFIRM_MS: positiveInt.default(300_000),
   TWIN_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
@@ -175,6 +176,8 @@ export interface Config {
     readonly configRefreshMs: number;
     /** An owned partition quiet for this long (wall clock) gets a clock tick. */
     readonly clockTickMs: number;
+    /** PARTITION_SILENT when no reading reached a partition for this long (arrival clock); 0: off. */
+    readonly partitionSilentAfterMs: number;
     /** CLOCK_SKEW behind: readings this far behind their arrival, at live pace, for clockSkewConfirmMs. */
     readonly clockSkewBehindMs: number;
     readonly clockSkewConfirmMs: number;
@@ -304,6 +307,7 @@ export function loadConfig(env: Environment = process.env): Config {
       twinPublishIntervalMs: e.TWIN_PUBLISH_INTERVAL_MS,
       configRefreshMs: e.CONFIG_REFRESH_MS,
       clockTickMs: e.CLOCK_TICK_MS,
+      partitionSilentAfterMs: e.PARTITION_SILENT_AFTER_MS,
       clockSkewBehindMs: e.CLOCK_SKEW_BEHIND_MS,
       clockSkewConfirmMs: e.CLOCK_SKEW_CONFIRM_MS,
     },

@@ -20,6 +20,11 @@ export {
 } from './process-batch.js';
 export { partitionSignal, type PartitionSignal } from './signal.js';
 export {
+  PARTITION_MACHINE_TYPE,
+  PARTITION_SILENT_ANOMALY_TYPE,
+  type PartitionSilencePolicy,
+} from './partition-silence.js';
+export {
   SNAPSHOT_FORMAT,
   SnapshotError,
   restorePartitionState,

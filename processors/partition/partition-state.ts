@@ -27,6 +27,8 @@ export interface PartitionState {
    * letters); null before the first. Loss of signal is judged on it (docs/time.md).
    */
   readonly arrivalTime: number | null;
+  /** The partition as a whole: when its latest gateway reading arrived, and since when it is silent (or null). */
+  readonly signal: PartitionClock;
   /** Offset of the last reading folded; null before the first. */
   readonly lastOffset: number | null;
   /** Events already numbered at lastOffset: a clock record right after continues from there. */
@@ -34,6 +36,13 @@ export interface PartitionState {
   /** Shared storage; read through getTwin / getDetection / machineIds. */
   readonly store: PartitionStore;
 }
+
+export interface PartitionClock {
+  readonly lastReadingArrival: number | null;
+  readonly silentSince: number | null;
+}
+
+export const NO_PARTITION_CLOCK: PartitionClock = { lastReadingArrival: null, silentSince: null };
 
 /** A machine's state as it lives in the store; the scratch fields belong to the batch being folded. */
 export interface MachineEntry {
@@ -91,7 +100,7 @@ export class StalePartitionStateError extends errorWithCode(
 ) {}
 
 export function createPartitionState(): PartitionState {
-  return newStoreWith(new Map(), null, null, null, 0);
+  return newStoreWith(new Map(), null, null, NO_PARTITION_CLOCK, null, 0);
 }
 
 /** The twin of a machine, or undefined. Don't change it: it belongs to the state. */
@@ -191,10 +200,11 @@ export function commitChange(
   undo: UndoLog,
   streamTime: number | null,
   arrivalTime: number | null,
+  signal: PartitionClock,
   lastOffset: number | null,
   eventsAtLastOffset: number,
 ): PartitionState {
-  const next: PartitionState = { streamTime, arrivalTime, lastOffset, eventsAtLastOffset, store };
+  const next: PartitionState = { streamTime, arrivalTime, signal, lastOffset, eventsAtLastOffset, store };
   store.head = next;
   store.undo = undo;
   return next;
@@ -209,6 +219,7 @@ export function newStoreWith(
   machines: Map<string, MachineEntry>,
   streamTime: number | null,
   arrivalTime: number | null,
+  signal: PartitionClock,
   lastOffset: number | null,
   eventsAtLastOffset: number,
 ): PartitionState {
@@ -222,7 +233,7 @@ export function newStoreWith(
     undoBuffers: { entries: [], detections: [], numbers: new Float64Array(0), strings: [] },
     batchSeq: 0,
   };
-  const state: PartitionState = { streamTime, arrivalTime, lastOffset, eventsAtLastOffset, store };
+  const state: PartitionState = { streamTime, arrivalTime, signal, lastOffset, eventsAtLastOffset, store };
   store.head = state;
   return state;
 }

@@ -50,6 +50,7 @@ import {
   type PartitionState,
   type PartitionStore,
 } from './partition-state.js';
+import { judgePartitionSilence, type PartitionSilencePolicy } from './partition-silence.js';
 import { summarizeTwin, type TwinEvent, type TwinUpdatedEvent } from './twin-event.js';
 
 export interface ReadingRecord {
@@ -117,6 +118,8 @@ export interface FoldOptions extends Partial<TwinOptions> {
   /** CLOCK_SKEW behind: readings this far behind their arrival at live pace for clockSkewConfirmMs. */
   readonly clockSkewBehindMs?: number;
   readonly clockSkewConfirmMs?: number;
+  /** The partition's name and silence timeout: PARTITION_SILENT rows (absent: none). */
+  readonly partitionSilence?: PartitionSilencePolicy;
 }
 
 /**
@@ -183,6 +186,7 @@ export function processBatch(
     };
     let streamTime = state.streamTime;
     let clock = state.arrivalTime;
+    let signal = state.signal;
     let eventsAtLast = state.eventsAtLastOffset;
     let applied = 0;
     let outOfOrder = 0;
@@ -201,6 +205,7 @@ export function processBatch(
       sink.arrivalTime = arrival;
       const clockAdvanced = clock === null || arrival > clock;
       if (clockAdvanced) clock = arrival;
+      signal = judgePartitionSilence(signal, arrival, original !== undefined, options.partitionSilence, sink);
       if (original === undefined) {
         if (clockAdvanced) advanceStaleData(heap, clock!, configFor, sink, beforeStaleOpen);
         eventsAtLast = sink.nextIndex;
@@ -313,7 +318,7 @@ export function processBatch(
       publishEvery === 0 ? touched : touched.filter((entry) => due.has(entry)),
     );
     const last = records[records.length - 1]!;
-    const next = commitChange(store, undo, streamTime, clock, last.offset, eventsAtLast);
+    const next = commitChange(store, undo, streamTime, clock, signal, last.offset, eventsAtLast);
     return {
       state: next,
       events: merged,

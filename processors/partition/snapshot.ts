@@ -10,8 +10,10 @@ import { TWIN_STATS_LENGTH, rateTracksProblem, type LatestValues, type Twin } fr
 import {
   checkout,
   compareIds,
+  NO_PARTITION_CLOCK,
   newStoreWith,
   type MachineEntry,
+  type PartitionClock,
   type PartitionState,
 } from './partition-state.js';
 
@@ -39,6 +41,7 @@ export interface PartitionSnapshot {
   readonly streamTime: number | null;
   /** Absent in snapshots from before the arrival clock. */
   readonly arrivalTime?: number | null;
+  readonly signal?: PartitionClock;
   readonly lastOffset: number | null;
   readonly eventsAtLastOffset: number;
   /** Sorted by machine id; each entry stands alone (a state_snapshots row per machine works too). */
@@ -64,6 +67,7 @@ export function serializePartitionState(state: PartitionState): PartitionSnapsho
     format: SNAPSHOT_FORMAT,
     streamTime: state.streamTime,
     arrivalTime: state.arrivalTime,
+    signal: { ...state.signal },
     lastOffset: state.lastOffset,
     eventsAtLastOffset: state.eventsAtLastOffset,
     machines,
@@ -112,7 +116,14 @@ export function restorePartitionState(snapshot: unknown): PartitionState {
   }
   // Before the arrival clock, stream time was what stale data was judged on.
   const arrivalTime = data.arrivalTime === undefined ? data.streamTime : data.arrivalTime;
-  return newStoreWith(machines, data.streamTime, arrivalTime, data.lastOffset, data.eventsAtLastOffset);
+  return newStoreWith(
+    machines,
+    data.streamTime,
+    arrivalTime,
+    data.signal ?? NO_PARTITION_CLOCK,
+    data.lastOffset,
+    data.eventsAtLastOffset,
+  );
 }
 
 // Copies in a fixed property order with absent optional fields left out: the JSON a restore reads back.
@@ -280,6 +291,7 @@ const snapshotSchema = z.strictObject({
   format: z.literal(SNAPSHOT_FORMAT),
   streamTime: time.nullable(),
   arrivalTime: time.nullable().optional(),
+  signal: z.strictObject({ lastReadingArrival: time.nullable(), silentSince: time.nullable() }).optional(),
   lastOffset: z.number().int().min(0).nullable(),
   eventsAtLastOffset: count,
   machines: z.array(

@@ -1,4 +1,5 @@
 // The projector's fold of one batch of twin events over the alerts read model (see index.ts for the rules).
+import { PARTITION_MACHINE_TYPE } from '../partition/partition-silence.js';
 import {
   applyAlertAction,
   applyAnomalyEvent,
@@ -154,7 +155,8 @@ export function projectEvents(input: ProjectionInput): ProjectionOutcome {
             changed.set(change.alert.alertId, change.alert);
             countChange(change.kind);
           }
-          if (event.type === 'ANOMALY_OPENED') {
+          // A whole partition's silence has no machine windows to count in.
+          if (event.type === 'ANOMALY_OPENED' && event.machineType !== PARTITION_MACHINE_TYPE) {
             const windowStart = windowStartOf(event.eventTime, input.windowMs);
             const key = `${machineId}\u0000${windowStart}`;
             const count = anomalyCounts.get(key)?.count ?? 0;

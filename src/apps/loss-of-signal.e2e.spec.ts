@@ -79,14 +79,15 @@ describe('loss of signal, judged on the arrival clock', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   };
-  const staleRows = (machineId: string) =>
+  const staleRowsOf = (machineId: string, anomalyType = 'STALE_DATA') =>
     pipeline.query<{ transition: string; at: number }>(
       'twin',
       `SELECT details->>'transition' AS transition, (EXTRACT(EPOCH FROM timestamp) * 1000)::float8 AS at
          FROM anomaly_history
-        WHERE machine_id = $1 AND anomaly_type = 'STALE_DATA' ORDER BY timestamp, event_id`,
-      [machineId],
+        WHERE machine_id = $1 AND anomaly_type = $2 ORDER BY timestamp, event_id`,
+      [machineId, anomalyType],
     );
+  const staleRows = (machineId: string) => staleRowsOf(machineId);
   const opened = async (machineId: string) => {
     const rows = await staleRows(machineId);
     return rows.some((row) => row.transition === 'ANOMALY_OPENED') ? true : undefined;
@@ -98,6 +99,11 @@ describe('loss of signal, judged on the arrival clock', () => {
     );
     return rows.rows[0]?.status;
   };
+  /** PARTITION_SILENT rows opened for the readings topic's partition. */
+  const partitionOpens = async (partition: number) =>
+    (await staleRowsOf(`${pipeline.topics.readings}:${partition}`, 'PARTITION_SILENT')).filter(
+      (row) => row.transition === 'ANOMALY_OPENED',
+    ).length;
   const hitsFor = (machineId: string) =>
     http.hits.filter((hit) => JSON.stringify(hit.body).includes(machineId)).length;
   const notified = (machineId: string) => (hitsFor(machineId) > 0 ? true : undefined);
@@ -123,7 +129,11 @@ describe('loss of signal, judged on the arrival clock', () => {
         ],
       }),
     );
-    const processor = await pipeline.startProcessor({ CLOCK_TICK_MS: '1000', CONFIG_REFRESH_MS: '500' });
+    const processor = await pipeline.startProcessor({
+      CLOCK_TICK_MS: '1000',
+      CONFIG_REFRESH_MS: '500',
+      PARTITION_SILENT_AFTER_MS: String(STALE_AFTER_MS),
+    });
     const projector = await pipeline.startProjector();
     const notifier = spawn(process.execPath, ['--import', 'tsx', CLI, 'notifier'], {
       env: {
@@ -172,6 +182,9 @@ describe('loss of signal, judged on the arrival clock', () => {
     await others;
     expect(await opened('lathe-b')).toBeUndefined();
     expect(await opened('lathe-c')).toBeUndefined();
+    // Its partition carried nothing but clock ticks: the partition itself is flagged; the other one is not.
+    expect(await partitionOpens(0)).toBe(1);
+    expect(await partitionOpens(1)).toBe(0);
 
     const [row] = (await staleRows('lathe-alone')).filter((r) => r.transition === 'ANOMALY_OPENED');
     // Opened on the arrival clock, after 20 of its 500 ms intervals (never under 10 s), not at a gateway's time.
@@ -202,6 +215,7 @@ describe('loss of signal, judged on the arrival clock', () => {
       (await staleRows(machineId)).filter((r) => r.transition === 'ANOMALY_OPENED').length;
     const before = await Promise.all(machines.map(opens));
     const hitsBefore = machines.map(hitsFor);
+    const partitionsBefore = await Promise.all([partitionOpens(0), partitionOpens(1)]);
     await waitFor(
       async () => {
         const now = await Promise.all(machines.map(opens));
@@ -211,6 +225,15 @@ describe('loss of signal, judged on the arrival clock', () => {
       WITHIN_MS,
     );
     expect(Date.now() - stoppedAt).toBeLessThan(WITHIN_MS);
+    // Both partitions fell silent as wholes too.
+    await waitFor(
+      async () =>
+        (await partitionOpens(0)) > partitionsBefore[0] && (await partitionOpens(1)) > partitionsBefore[1]
+          ? true
+          : undefined,
+      'both partitions PARTITION_SILENT',
+      WITHIN_MS,
+    );
     for (const [i, machineId] of machines.entries()) {
       await waitFor(
         () => Promise.resolve(hitsFor(machineId) > hitsBefore[i]! ? true : undefined),

@@ -78,6 +78,7 @@ export async function runProcessor(): Promise<void> {
           configs: configs.lookup,
           models: models.lookup,
           fold: foldOptionsOf(config),
+          partitionSilentAfterMs: p.partitionSilentAfterMs,
           maxMessageBytes: p.maxMessageBytes,
           clockTickMs: p.clockTickMs,
           snapshotEveryReadings: p.snapshotEveryReadings,

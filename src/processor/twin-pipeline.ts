@@ -33,6 +33,7 @@ import type { ModelLookup } from '../../processors/ml-detection/index.js';
 import { partitionSnapshot, restorePartition } from './partition-snapshots.js';
 import { anomalyRows, eventMessages } from './twin-outputs.js';
 import { decodeRecords } from './reading-records.js';
+import { partitionFoldOptions } from './fold-options.js';
 
 export interface TwinPipelineOptions {
   readonly logger: Logger;
@@ -46,6 +47,8 @@ export interface TwinPipelineOptions {
   /** The ACTIVE ML model per machine type (none: thresholds only). */
   readonly models?: ModelLookup;
   readonly fold: FoldOptions;
+  /** PARTITION_SILENT after this long without a reading on a partition (arrival clock); 0: off. */
+  readonly partitionSilentAfterMs: number;
   readonly maxMessageBytes: number;
   readonly snapshotEveryReadings: number;
   /**
@@ -242,7 +245,12 @@ export class TwinPipeline implements BatchConsumerHandlers {
       owned.state,
       records,
       this.options.configs,
-      this.options.fold,
+      partitionFoldOptions(
+        this.options.fold,
+        this.options.partitionSilentAfterMs,
+        batch.topic,
+        batch.partition,
+      ),
       this.options.models,
     );
     const rejected: RejectedMessage[] = [];

@@ -17,7 +17,7 @@ import { ensureTopics } from '../../src/kafka/topics.js';
 import { createLogger } from '../../src/logger.js';
 import { loadMachineConfigs } from '../../src/processor/machine-configs.js';
 import { anomalyRows } from '../../src/processor/twin-outputs.js';
-import { foldOptionsOf } from '../../src/processor/fold-options.js';
+import { foldOptionsOf, partitionFoldOptions } from '../../src/processor/fold-options.js';
 import { decodeRecords } from '../../src/processor/reading-records.js';
 import { createScratchDatabase, toleratingDrop, type ScratchDatabase } from './postgres.js';
 import { forEachMessage, uniqueName } from './kafka.js';
@@ -250,7 +250,12 @@ export async function createIsolatedPipeline(partitions = 3): Promise<IsolatedPi
           createPartitionState(),
           decoded.records,
           (type) => configs.get(type),
-          foldOptionsOf(config),
+          partitionFoldOptions(
+            foldOptionsOf(config),
+            config.processor.partitionSilentAfterMs,
+            topics.readings,
+            partition,
+          ),
         );
         deadLetters += folded.rejected.filter((rejected) => rejected.reason !== 'duplicate').length;
         const rows = anomalyRows(topics.readings, partition, folded.events);
