@@ -26,7 +26,7 @@ export function createProcessorMetrics(registry: Registry, now: () => number = D
     }),
     latency: new Histogram({
       name: 'twin_processing_latency_seconds',
-      help: "From a reading's event time to the commit of what it produced.",
+      help: "From the newest message's broker arrival (LogAppendTime) to the commit of its batch.",
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
