@@ -187,6 +187,11 @@ export function mlBusy(state: readonly number[]): boolean {
   return !Number.isNaN(state[SINCE]!) || state[LEVEL]! >= 0;
 }
 
+/** Whether an ML anomaly is open (raised and not yet cleared). */
+export function mlOpen(state: readonly number[]): boolean {
+  return state[LEVEL]! >= 0;
+}
+
 /** Severity rank of a score: LOW above the cutoff, MEDIUM from 1.5×, HIGH from 2×, CRITICAL from 3×. */
 export function scoreLevel(score: number, cutoff: number): number {
   const ratio = score / cutoff;

@@ -21,6 +21,15 @@ export {
   type QualityRow,
 } from './detection-quality.js';
 export {
+  FAULT_TOLERANCE_MS,
+  HOLDOUT_FRACTION,
+  evaluateHeldOut,
+  splitByTime,
+  type FaultQuality,
+  type HeldOutEvaluation,
+  type TimeSplit,
+} from './evaluate.js';
+export {
   DEFAULT_DYNAMICS,
   FLAT_SENSORS,
   LEVEL_SENSORS,

@@ -204,7 +204,8 @@ function replay(
   }
 }
 
-function byMachine(machineType: string, readings: Iterable<SensorReading>): SensorReading[][] {
+/** A type's readings per machine (machines by id), each in event-time order with repeated seqs dropped. */
+export function byMachine(machineType: string, readings: Iterable<SensorReading>): SensorReading[][] {
   const machines = new Map<string, SensorReading[]>();
   for (const reading of readings) {
     if (reading.machineType !== machineType) continue;
