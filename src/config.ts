@@ -116,6 +116,9 @@ const environment = z.object({
   NOTIFIER_LEASE_MS: positiveInt.default(60_000),
   NOTIFIER_CONCURRENCY: positiveInt.max(256).default(16),
   NOTIFIER_HTTP_PORT: port.optional(),
+  // `twin train`: a new model goes live only if its held-out accuracy (share of held-out readings it keeps
+  // quiet on) is at least this; otherwise it is stored INACTIVE (`--min-accuracy` overrides, `--force` skips).
+  ML_MIN_ACCURACY: z.coerce.number().min(0).max(1).default(0.9),
   // One-shot jobs (report, train, retention) push their metrics here when set (a Prometheus Pushgateway).
   PUSHGATEWAY_URL: z
     .string()
@@ -228,6 +231,11 @@ export interface Config {
   };
   /** `twin retention`: per-table periods and modes (see processors/retention/README.md). */
   readonly retention: RetentionConfig;
+  /** `twin train`. */
+  readonly train: {
+    /** ML_MIN_ACCURACY: the activation gate on the held-out accuracy, 0..1. */
+    readonly minAccuracy: number;
+  };
   /** PUSHGATEWAY_URL: where one-shot jobs push their metrics at the end of a run; undefined: no push. */
   readonly pushgatewayUrl: string | undefined;
   readonly logLevel: string;
@@ -339,6 +347,7 @@ export function loadConfig(env: Environment = process.env): Config {
       concurrency: e.NOTIFIER_CONCURRENCY,
     },
     retention: retentionConfigOf(e),
+    train: { minAccuracy: e.ML_MIN_ACCURACY },
     pushgatewayUrl: e.PUSHGATEWAY_URL,
     logLevel: e.LOG_LEVEL,
     startupTimeoutMs: e.STARTUP_TIMEOUT_MS,

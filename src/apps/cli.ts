@@ -135,16 +135,37 @@ program
   .command('train')
   .description(
     "Fit the ML detector's model of a machine type (or of every type) from the readings of sensor.readings " +
-      'in a time range, store it in ml_models as the next version and make it the ACTIVE one (the previous ' +
-      'ACTIVE one becomes INACTIVE). Running processors switch to it within CONFIG_REFRESH_MS.',
+      'in a time range (the first 80 % of it; evaluated on the last 20 %) and store it in ml_models as the next ' +
+      'version: ACTIVE if its held-out accuracy reaches the minimum (the previous ACTIVE one becomes ARCHIVED), ' +
+      'INACTIVE and unused otherwise. Running processors switch to a new ACTIVE model within CONFIG_REFRESH_MS.',
   )
   .option('--machine-type <type>', 'the machine type to train')
   .option('--all', 'train every machine type the history holds')
   .option('--from <time>', 'start of the history, ISO-8601 with zone (default: 24 hours before --to)')
   .option('--to <time>', 'end of the history, ISO-8601 with zone (default: now)')
+  .option(
+    '--min-accuracy <share>',
+    'activation gate on the held-out accuracy, 0..1 (default: ML_MIN_ACCURACY)',
+  )
+  .option('--force', 'activate the new model even below the minimum accuracy')
   .action(async (options: RawTrainOptions) => {
     const { runTrain } = await import('./train.js');
     return runTrain(options);
+  });
+
+program
+  .command('models')
+  .description('Manage the ML models in ml_models.')
+  .command('rollback')
+  .description(
+    'Make the previous model of a machine type ACTIVE again (the newest earlier one that went live and was not ' +
+      'itself rolled back) and mark the one it replaces ARCHIVED. Running processors switch within ' +
+      'CONFIG_REFRESH_MS, without a restart.',
+  )
+  .option('--type <machine_type>', 'the machine type')
+  .action(async (options: { type?: string }) => {
+    const { runModelsRollback } = await import('./models.js');
+    return runModelsRollback(options);
   });
 
 try {

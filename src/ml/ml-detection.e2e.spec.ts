@@ -122,7 +122,7 @@ describe('the ML detector in the running processor', () => {
     expect(second).toMatchObject({ modelVersion: 'v2', replaced: 'v1' });
     expect((await listModels(analyticsPool, 'test_press')).map((m) => [m.modelVersion, m.status])).toEqual([
       ['v2', 'ACTIVE'],
-      ['v1', 'INACTIVE'],
+      ['v1', 'ARCHIVED'],
     ]);
 
     // Give the processor two refreshes; then back to normal (the open anomaly clears) and hot again.
