@@ -164,10 +164,10 @@ async function train(config: Config, options: TrainOptions): Promise<boolean> {
         passed || options.force,
       );
       const figures =
-        `held-out accuracy ${percent(accuracy)} (false alarms on ${percent(evaluation.falseAlarmRate)} of ` +
-        `${evaluation.judged} held-out readings, ${evaluation.opened} ML anomalies opened in ` +
-        `${evaluation.runningHours.toFixed(1)} machine-hours), cutoff ${fitted.parameters.cutoff.toFixed(2)}, ` +
-        `${fitted.summary.machines} machines, ${fitted.summary.judged} training readings scored`;
+        `false alarms on ${percent(evaluation.falseAlarmRate)} of ${evaluation.judged} held-out readings, ` +
+        `${evaluation.opened} ML anomalies opened in ${evaluation.runningHours.toFixed(1)} held-out machine-hours, ` +
+        `cutoff ${fitted.parameters.cutoff.toFixed(2)}, ${fitted.summary.machines} machines, ` +
+        `${fitted.summary.judged} training readings scored`;
       const archived = stored.replaced === null ? '' : ` (${stored.replaced} now ARCHIVED)`;
       if (stored.status === 'INACTIVE') {
         out(
