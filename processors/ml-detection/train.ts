@@ -43,8 +43,8 @@ export interface TrainingSummary {
   readonly lastEventTime: number | null;
   /**
    * Share of judged training readings the fitted model scores at or below its cutoff: its specificity on the
-   * training history (an upper bound on it, as history is unlabelled and mostly healthy), not an accuracy
-   * against labels. Stored as ml_models.accuracy_score.
+   * training history, not an accuracy against labels. Kept in training_data_info (trainingNormalShare); the
+   * stored accuracy_score is measured on held-out readings instead (evaluate.ts).
    */
   readonly normalShare: number;
 }
