@@ -118,7 +118,7 @@ const environment = z.object({
   NOTIFIER_HTTP_PORT: port.optional(),
   // `twin train`: a new model goes live only if its held-out accuracy (share of held-out readings it keeps
   // quiet on) is at least this; otherwise it is stored INACTIVE (`--min-accuracy` overrides, `--force` skips).
-  ML_MIN_ACCURACY: z.coerce.number().min(0).max(1).default(0.9),
+  ML_MIN_ACCURACY: z.coerce.number().min(0).max(1).default(0.85),
   // One-shot jobs (report, train, retention) push their metrics here when set (a Prometheus Pushgateway).
   PUSHGATEWAY_URL: z
     .string()

@@ -82,17 +82,17 @@ describe('ML model governance', () => {
     const statuses = async () =>
       (await listModels(pool, 'pump')).map((m) => [m.modelVersion, m.status]).reverse();
 
-    // Minutes 0–20, healthy throughout: v1 passes the default gate (ML_MIN_ACCURACY 0.9).
+    // Minutes 0–20, healthy throughout: v1 passes the default gate (ML_MIN_ACCURACY 0.85).
     const first = await twin(pipeline.env, ['train', ...range(0, 20)]);
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(first.stdout).toMatch(/pump: v1 ACTIVE, held-out accuracy [\d.]+ % ≥ 90\.00 %/);
+    expect(first.stdout).toMatch(/pump: v1 ACTIVE, held-out accuracy [\d.]+ % ≥ 85\.00 %/);
 
     // Minutes 10–30: the held-out part (26–30) holds a hot pump, a quarter of the readings: below the gate.
     const gated = await twin(pipeline.env, ['train', ...range(10, 30)]);
     expect(gated.stderr).toBe('');
     expect(gated.code).toBe(1); // no model went live
     expect(gated.stdout).toMatch(
-      /pump: v2 INACTIVE, not used: held-out accuracy [\d.]+ % is below the minimum 90\.00 % \(--force activates anyway\)/,
+      /pump: v2 INACTIVE, not used: held-out accuracy [\d.]+ % is below the minimum 85\.00 % \(--force activates anyway\)/,
     );
     expect(await statuses()).toEqual([
       ['v1', 'ACTIVE'],
@@ -105,13 +105,13 @@ describe('ML model governance', () => {
          FROM ml_models WHERE model_version = 'v2'`,
     );
     expect(v2.rows[0]).toMatchObject({ activated: false, passed: false });
-    expect(Number(v2.rows[0]!.accuracy_score)).toBeLessThan(0.9);
+    expect(Number(v2.rows[0]!.accuracy_score)).toBeLessThan(0.85);
 
     // The same range with --force: v3 goes live anyway, v1 is ARCHIVED.
     const forced = await twin(pipeline.env, ['train', ...range(10, 30), '--force']);
     expect({ code: forced.code, stderr: forced.stderr }).toEqual({ code: 0, stderr: '' });
     expect(forced.stdout).toMatch(
-      /pump: v3 ACTIVE \(v1 now ARCHIVED\), forced: held-out accuracy [\d.]+ % is below the minimum 90\.00 %/,
+      /pump: v3 ACTIVE \(v1 now ARCHIVED\), forced: held-out accuracy [\d.]+ % is below the minimum 85\.00 %/,
     );
     expect(await statuses()).toEqual([
       ['v1', 'ARCHIVED'],

@@ -87,7 +87,7 @@ describe('twin train', () => {
     const cut = new Date(start + 16 * MINUTE).toISOString();
     expect(first.stdout).toContain(`split: fitting on `);
     expect(first.stdout).toContain(`readings before ${cut}`);
-    expect(first.stdout).toMatch(/pump: v1 ACTIVE, held-out accuracy [\d.]+ % ≥ 90\.00 %/);
+    expect(first.stdout).toMatch(/pump: v1 ACTIVE, held-out accuracy [\d.]+ % ≥ 85\.00 %/);
     const second = await train(pipeline.env, ['--all', ...range]);
     expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: '' });
     expect(second.stdout).toContain('pump: v2 ACTIVE (v1 now ARCHIVED)');
@@ -116,7 +116,7 @@ describe('twin train', () => {
     ]);
     const active = rows.rows[1]!;
     const info = active.training_data_info;
-    expect(info).toMatchObject({ machines: 4, split: { cut }, gate: { minAccuracy: 0.9, passed: true } });
+    expect(info).toMatchObject({ machines: 4, split: { cut }, gate: { minAccuracy: 0.85, passed: true } });
     // Fitted on the readings before the cut, evaluated on the others.
     expect(info.readings + info.heldOut.readings).toBe(readings.length);
     expect(info.heldOut.readings / readings.length).toBeCloseTo(0.2, 1);
