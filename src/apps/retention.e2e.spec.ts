@@ -87,15 +87,16 @@ describe('twin retention on a running pipeline', () => {
       `${ROWS} FROM anomaly_records ORDER BY id`,
     );
 
-    // and: the gateways keep sending readings with faults; the processor snapshots often
+    // and: the gateways keep sending readings with faults, more than the run needs (it stops them once retention
+    // is done), so readings still flow whenever retention starts; the processor snapshots often
     const fleet = createFleet({
       machines: 60,
       seed: 21,
-      startTime: now - 20 * 60_000,
+      startTime: now - 60 * 60_000,
       faultFraction: 0.5,
       faultPeriodMs: 5 * 60_000,
     });
-    const readings = generateReadings(fleet, { count: 30_000 });
+    const readings = generateReadings(fleet, { count: 120_000 });
     const messages = readings.map((reading) => ({
       key: reading.machineId,
       value: encodeReading(reading, 'avro'),
