@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { given, machine, minutes, seconds, T0 } from '../testing/index.js';
 import { DEFAULT_MACHINE_TYPE_CONFIG } from '../threshold-detection/index.js';
 
