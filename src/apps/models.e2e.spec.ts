@@ -2,7 +2,7 @@
 // `twin train`'s activation gate (a model whose held-out accuracy is below the minimum is stored INACTIVE and
 // never used), `--force`, and `twin models rollback`, which a running `twin processor` picks up without a
 // restart (anomaly_records.algorithm_used names the version that judged).
-import { spawn } from 'node:child_process';
+import { runTwin } from '../../test/support/cli.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SensorReading } from '../../processors/readings/reading.js';
@@ -12,26 +12,7 @@ import { listModels, loadActiveModelRows } from '../db/repositories/ml-models.js
 import { createFleet, generateReadings } from '../simulator/index.js';
 import { parseRollbackOptions } from './models.js';
 
-const CLI = new URL('./cli.ts', import.meta.url).pathname;
 const MINUTE = 60_000;
-
-function twin(
-  env: Record<string, string>,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('ML model governance', () => {
   let pipeline: IsolatedPipeline;
@@ -83,12 +64,12 @@ describe('ML model governance', () => {
       (await listModels(pool, 'pump')).map((m) => [m.modelVersion, m.status]).reverse();
 
     // Minutes 0–20, healthy throughout: v1 passes the default gate (ML_MIN_ACCURACY 0.85).
-    const first = await twin(pipeline.env, ['train', ...range(0, 20)]);
+    const first = await runTwin(['train', ...range(0, 20)], pipeline.env);
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
     expect(first.stdout).toMatch(/pump: v1 ACTIVE, held-out accuracy [\d.]+ % ≥ 85\.00 %/);
 
     // Minutes 10–30: the held-out part (26–30) holds a hot pump, a quarter of the readings: below the gate.
-    const gated = await twin(pipeline.env, ['train', ...range(10, 30)]);
+    const gated = await runTwin(['train', ...range(10, 30)], pipeline.env);
     expect(gated.stderr).toBe('');
     expect(gated.code).toBe(1); // no model went live
     expect(gated.stdout).toMatch(
@@ -108,7 +89,7 @@ describe('ML model governance', () => {
     expect(Number(v2.rows[0]!.accuracy_score)).toBeLessThan(0.85);
 
     // The same range with --force: v3 goes live anyway, v1 is ARCHIVED.
-    const forced = await twin(pipeline.env, ['train', ...range(10, 30), '--force']);
+    const forced = await runTwin(['train', ...range(10, 30), '--force'], pipeline.env);
     expect({ code: forced.code, stderr: forced.stderr }).toEqual({ code: 0, stderr: '' });
     expect(forced.stdout).toMatch(
       /pump: v3 ACTIVE \(v1 now ARCHIVED\), forced: held-out accuracy [\d.]+ % is below the minimum 85\.00 %/,
@@ -137,7 +118,7 @@ describe('ML model governance', () => {
     expect(await versions(ids[0]!)).toEqual(new Set(['robust-z-ewma@v3']));
 
     // Roll back: v1 is live again, v3 ARCHIVED; the gated v2 is skipped.
-    const rolled = await twin(pipeline.env, ['models', 'rollback', '--type', 'pump']);
+    const rolled = await runTwin(['models', 'rollback', '--type', 'pump'], pipeline.env);
     expect({ code: rolled.code, stderr: rolled.stderr }).toEqual({ code: 0, stderr: '' });
     expect(rolled.stdout).toContain('pump: v1 ACTIVE again, v3 now ARCHIVED');
     expect(await statuses()).toEqual([
@@ -155,7 +136,7 @@ describe('ML model governance', () => {
     processor.kill('SIGTERM');
 
     // Nothing earlier than v1: a second rollback says so on one line and exits 1.
-    const again = await twin(pipeline.env, ['models', 'rollback', '--type', 'pump']);
+    const again = await runTwin(['models', 'rollback', '--type', 'pump'], pipeline.env);
     expect(again.code).toBe(1);
     expect(again.stderr).toBe(
       'twin models: no earlier model of pump to go back to (v1 is the first that went live)\n',

@@ -2,7 +2,7 @@
 // `twin report --type WEEKLY`: the report must name exactly the faulty machines (from the ground truth), each
 // with the recommendation its fault calls for and evidence that matches it, render as HTML with SVG charts,
 // and be one row however often it runs.
-import { spawn } from 'node:child_process';
+import { runTwin } from '../../test/support/cli.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,6 @@ import { generateReport, UnknownMachineError } from '../reports/generate-report.
 import { loadMachineInputs } from '../reports/report-queries.js';
 import { createFleet, generateReadings, type FaultPlan, type FaultType } from '../simulator/index.js';
 
-const CLI = new URL('./cli.ts', import.meta.url).pathname;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MINUTE = 60_000;
@@ -60,20 +59,6 @@ const EXPECTED: Record<Exclude<FaultType, 'vibration_spike'>, RecommendationKind
   stuck_sensor: 'CALIBRATE_SENSOR',
   dropout: 'CHECK_GATEWAY',
 };
-
-function runCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('twin report over a simulated week', () => {
   let pipeline: IsolatedPipeline;
@@ -194,7 +179,7 @@ describe('twin report over a simulated week', () => {
     expect(html).not.toMatch(/<script|<link |src="http/);
 
     // Run again through the CLI, as the schedule would: same row, unchanged, exit 0.
-    const again = await runCli(
+    const again = await runTwin(
       ['report', '--type', 'WEEKLY', '--at', new Date(AT).toISOString(), '--out', outDir],
       {
         ANALYTICS_DATABASE_URL: pipeline.analytics.url,
@@ -240,7 +225,7 @@ describe('twin report over a simulated week', () => {
       [['--type', 'WEEKLY', '--at', 'last tuesday'], '--at takes an ISO-8601 time with zone'],
       [['--type', 'WEEKLY', '--at', '2026-02-30'], '--at takes an ISO-8601 time with zone'],
     ] as const) {
-      const result = await runCli(['report', ...args], { ANALYTICS_DATABASE_URL: pipeline.analytics.url });
+      const result = await runTwin(['report', ...args], { ANALYTICS_DATABASE_URL: pipeline.analytics.url });
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toContain(`twin report: ${message}`);

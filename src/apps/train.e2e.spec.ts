@@ -2,7 +2,7 @@
 // database: it replays the range from Kafka, fits on the first 80 % and evaluates on the held-out rest, stores a
 // model the processor can parse, and a second run activates the next version and archives the first in the
 // same transaction. The activation gate, --force and rollback: models.e2e.spec.ts.
-import { spawn } from 'node:child_process';
+import { runTwin } from '../../test/support/cli.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModel } from '../../processors/ml-detection/index.js';
@@ -11,26 +11,9 @@ import { createFleet, generateReadings } from '../simulator/index.js';
 import { createIsolatedPipeline, type IsolatedPipeline } from '../../test/support/pipeline.js';
 import { parseTrainOptions } from './train.js';
 
-const CLI = new URL('./cli.ts', import.meta.url).pathname;
 const MINUTE = 60_000;
 
-function train(
-  env: Record<string, string>,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'train', ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const trainWith = (env: Record<string, string>, args: string[]) => runTwin(['train', ...args], env);
 
 describe('twin train', () => {
   let pipeline: IsolatedPipeline;
@@ -81,14 +64,14 @@ describe('twin train', () => {
     await pipeline.produce(readings.map((r) => ({ key: r.machineId, value: encodeReading(r, 'avro') })));
     const range = ['--from', new Date(start).toISOString(), '--to', new Date(end).toISOString()];
 
-    const first = await train(pipeline.env, ['--machine-type', 'pump', ...range]);
+    const first = await trainWith(pipeline.env, ['--machine-type', 'pump', ...range]);
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
     expect(first.stdout).toContain(`history: ${readings.length} readings of pump`);
     const cut = new Date(start + 16 * MINUTE).toISOString();
     expect(first.stdout).toContain(`split: fitting on `);
     expect(first.stdout).toContain(`readings before ${cut}`);
     expect(first.stdout).toMatch(/pump: v1 ACTIVE, held-out accuracy [\d.]+ % ≥ 85\.00 %/);
-    const second = await train(pipeline.env, ['--all', ...range]);
+    const second = await trainWith(pipeline.env, ['--all', ...range]);
     expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: '' });
     expect(second.stdout).toContain('pump: v2 ACTIVE (v1 now ARCHIVED)');
 
