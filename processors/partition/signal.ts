@@ -1,6 +1,6 @@
 // What a partition's arrival clock says about its machines, for the processor's gauges and alert rules: when a
-// gateway's reading last arrived, and how many machines are silent or have a skewed clock. A scan of the twins:
-// the runtime asks every few seconds, not per reading.
+// gateway's reading last arrived (kept by the fold), and how many machines are silent or have a skewed clock (a
+// scan of the twins: the runtime asks every few seconds, not per reading).
 import { isClockSkewed, isStale } from '../threshold-detection/index.js';
 import { checkout, type PartitionState } from './partition-state.js';
 
@@ -12,14 +12,11 @@ export interface PartitionSignal {
 }
 
 export function partitionSignal(state: PartitionState): PartitionSignal {
-  let lastReadingArrival: number | null = null;
   let silentMachines = 0;
   let skewedMachines = 0;
   for (const entry of checkout(state).machines.values()) {
-    const arrival = entry.twin.lastArrival;
-    if (lastReadingArrival === null || arrival > lastReadingArrival) lastReadingArrival = arrival;
     if (isStale(entry.detection)) silentMachines++;
     if (isClockSkewed(entry.detection)) skewedMachines++;
   }
-  return { lastReadingArrival, silentMachines, skewedMachines };
+  return { lastReadingArrival: state.signal.lastReadingArrival, silentMachines, skewedMachines };
 }

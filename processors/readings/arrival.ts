@@ -7,6 +7,11 @@ import type { SensorReading } from './reading.js';
 /** Header of the processor's clock ticks on the readings topic: no reading, only an arrival time. */
 export const TICK_HEADER = 'twin.tick';
 
+/** A readings-topic message that is one of the processor's clock ticks (consumers skip it as a reading). */
+export function isClockTick(message: { readonly headers?: Readonly<Record<string, unknown>> }): boolean {
+  return message.headers?.[TICK_HEADER] !== undefined;
+}
+
 export interface ArrivalPolicy {
   /**
    * How far ahead of its arrival a reading's event time may be (clock imprecision between gateway and broker).

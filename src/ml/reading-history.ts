@@ -6,7 +6,7 @@
 // its end as it was when training started (a backfill may carry old event times at any later log time, so
 // `to` can't bound the log); readings are kept by event time within the range. A consumer of a fresh group
 // that commits nothing: training never moves anyone's position.
-import { TICK_HEADER } from '../../processors/readings/arrival.js';
+import { isClockTick } from '../../processors/readings/arrival.js';
 import { randomUUID } from 'node:crypto';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { SensorReading } from '../../processors/readings/reading.js';
@@ -85,7 +85,7 @@ export async function readHistory(request: HistoryRequest): Promise<History> {
             const end = ends.get(batch.partition) ?? 0;
             for (const message of batch.messages) {
               if (Number(message.offset) >= end) break;
-              if (message.headers?.[TICK_HEADER] !== undefined) continue; // a clock tick, no reading
+              if (isClockTick(message)) continue; // a clock tick, no reading
               messages += 1;
               const decoded = decodeReading(message.value, {
                 maxBytes: request.maxMessageBytes,

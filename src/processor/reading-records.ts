@@ -1,7 +1,7 @@
 // Messages of one readings partition → what the fold takes: a reading with its arrival time, or (a clock tick, a
 // message that breaks the contract) just the arrival time. Every message moves the partition's arrival clock, so
 // what a replay folds is exactly what the first pass folded.
-import { TICK_HEADER } from '../../processors/readings/arrival.js';
+import { isClockTick } from '../../processors/readings/arrival.js';
 import type { FoldRecord } from '../../processors/partition/index.js';
 import { decodeReading } from '../../schemas/sensor-reading-codec.js';
 
@@ -26,10 +26,6 @@ export interface DecodedRecords {
   /** Messages for the dead-letter topic (the fold adds its `late` ones). */
   readonly rejected: RecordRejection[];
   readonly ticks: number;
-}
-
-export function isClockTick(message: Pick<ReadingsMessage, 'headers'>): boolean {
-  return message.headers !== undefined && message.headers[TICK_HEADER] !== undefined;
 }
 
 /**

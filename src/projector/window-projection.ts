@@ -7,7 +7,7 @@
 // LogAppendTime seen, clock ticks included), so a rebuild and an incremental run judge every reading alike.
 import type pg from 'pg';
 import { decodeReading } from '../../schemas/sensor-reading-codec.js';
-import { TICK_HEADER } from '../../processors/readings/arrival.js';
+import { isClockTick } from '../../processors/readings/arrival.js';
 import {
   aggregateReadings,
   type ArrivingReading,
@@ -74,7 +74,7 @@ export class WindowProjection implements ProjectionStep {
       const arrivalTime = Number(message.timestamp);
       if (clock === null || arrivalTime > clock) clock = arrivalTime;
       // The processor's clock ticks carry an arrival time only.
-      if (message.headers?.[TICK_HEADER] !== undefined) continue;
+      if (isClockTick(message)) continue;
       // The same checks as the processor's: what it dead-letters is not a reading here either. A clock running
       // ahead is not refused: the reading is re-timed to its arrival, as the processor does.
       const decoded = decodeReading(message.value, {
